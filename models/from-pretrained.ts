@@ -1,0 +1,109 @@
+// fromPretrained: the one door through which every model loads, whatever its source.
+// config.json → estimate memory → fetch and validate safetensors (single or sharded) → build the
+// model → tokenizer (when the source has one).
+import { parseConfig, expectedWeightShapes, type LlamaConfig } from './config';
+import { LlamaModel, WeightError } from './llama';
+import { describeEstimate, estimateInferenceMemory, type MemoryEstimate } from './memory';
+import { parseSafetensorsHeader, parseShardIndex, readTensor, shardFiles, type SafetensorsHeader } from './safetensors';
+import { resolveSource, SourceError, type HubOptions, type ModelFiles, type ModelSource, type ProgressCallback } from './files';
+import { loadTokenizer, type TextTokenizer } from './tokenizer';
+
+export interface LoadOptions extends HubOptions {
+  /** Bytes downloaded or read, per file. */
+  onProgress?: ProgressCallback;
+  /** Status lines (the memory estimate among them). Default: console.log. */
+  log?: (line: string) => void;
+  /** Load the tokenizer too, when the source has one. Default true. */
+  tokenizer?: boolean;
+}
+
+export interface Pretrained {
+  model: LlamaModel;
+  config: LlamaConfig;
+  tokenizer: TextTokenizer | null;
+  files: ModelFiles;
+  estimate: MemoryEstimate;
+  /** Weight files read, with their sizes. */
+  weightFiles: { name: string; bytes: number }[];
+}
+
+const decoder = new TextDecoder();
+
+async function required(files: ModelFiles, name: string, onProgress?: ProgressCallback): Promise<Uint8Array> {
+  const bytes = await files.get(name, onProgress);
+  if (bytes) return bytes;
+  throw new SourceError(
+    `${name} was not found in ${files.description} (${files.locate(name)}: not found). ` +
+      'Check the model id, revision or path; a Hugging Face model folder has config.json and model.safetensors.',
+  );
+}
+
+function parseJsonFile(bytes: Uint8Array, where: string): unknown {
+  try {
+    return JSON.parse(decoder.decode(bytes));
+  } catch (e) {
+    throw new SourceError(`${where}: not valid JSON (${(e as Error).message}). The file is damaged; download it again.`);
+  }
+}
+
+/** The safetensors files of the checkpoint: the shards named by the index, or model.safetensors. */
+async function weightFileNames(files: ModelFiles): Promise<string[]> {
+  const index = await files.get('model.safetensors.index.json');
+  if (index) return shardFiles(parseShardIndex(decoder.decode(index), files.locate('model.safetensors.index.json')));
+  return ['model.safetensors'];
+}
+
+export async function fromPretrained(source: ModelSource, opts: LoadOptions = {}): Promise<Pretrained> {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const files = await resolveSource(source, opts);
+  const configPath = files.locate('config.json');
+  const config = parseConfig(parseJsonFile(await required(files, 'config.json', opts.onProgress), configPath), configPath);
+  const estimate = estimateInferenceMemory(config);
+  log(`${config.architecture} from ${files.description}: ${describeEstimate(estimate)}`);
+
+  // Read every shard and check its header against the config before any tensor is allocated.
+  const expected = expectedWeightShapes(config);
+  const shards: { name: string; bytes: Uint8Array; header: SafetensorsHeader }[] = [];
+  for (const name of await weightFileNames(files)) {
+    const bytes = await files.get(name, opts.onProgress);
+    if (!bytes) {
+      throw new SourceError(
+        `${name} was not found in ${files.description} (${files.locate(name)}). ` +
+          'Only safetensors checkpoints load here; convert pytorch_model.bin with transformers (save_pretrained(..., safe_serialization=True)).',
+      );
+    }
+    shards.push({ name, bytes, header: parseSafetensorsHeader(bytes, files.locate(name)) });
+  }
+  const owner = new Map<string, (typeof shards)[number]>();
+  for (const shard of shards) for (const name of shard.header.tensors.keys()) owner.set(name, shard);
+  for (const [name, shape] of expected) {
+    const info = owner.get(name)?.header.tensors.get(name);
+    if (!info) {
+      throw new WeightError(
+        `${files.description}: tensor "${name}" is missing from ${shards.map((s) => s.name).join(', ')}, but config.json ` +
+          `(${config.architecture}, ${config.numLayers} layers${config.tieWordEmbeddings ? ', tied embeddings' : ''}) needs it. ` +
+          'The weights do not match the config; check that both come from the same model.',
+      );
+    }
+    if (info.shape.length !== shape.length || info.shape.some((d, i) => d !== shape[i])) {
+      throw new WeightError(
+        `${files.locate(owner.get(name)!.name)}: tensor "${name}" has shape [${info.shape}] but config.json implies [${shape}]. ` +
+          'The weights do not match the config; check hidden_size, head_dim, num_key_value_heads and vocab_size.',
+      );
+    }
+  }
+
+  const arrays = new Map<string, { shape: number[]; data: Float32Array }>();
+  for (const name of expected.keys()) {
+    const shard = owner.get(name)!;
+    const t = readTensor(shard.bytes, shard.header, name, files.locate(shard.name));
+    const data = t.data instanceof Float32Array ? t.data : Float32Array.from(t.data);
+    arrays.set(name, { shape: t.shape, data });
+  }
+  const weightFiles = shards.map((s) => ({ name: s.name, bytes: s.bytes.length }));
+  shards.length = 0; // drop the raw bytes before the model copies the arrays to the backend
+  const model = LlamaModel.fromArrays(config, arrays, files.description);
+  const tokenizer = opts.tokenizer === false ? null : await loadTokenizer(files, opts.onProgress);
+  if (!tokenizer && opts.tokenizer !== false) log(`no tokenizer.json in ${files.description}: token ids only`);
+  return { model, config, tokenizer, files, estimate, weightFiles };
+}

@@ -1,0 +1,251 @@
+// The Llama-family causal LM (Llama, SmolLM, Mistral, Qwen2) in plain TensorFlow.js ops.
+// Weights are explicit tf.Variables named as in Hugging Face checkpoints, so the same forward
+// pass serves inference (with a KV cache) and training (tf.variableGrads over it).
+import * as tf from '@tensorflow/tfjs';
+import { expectedWeightShapes, type LlamaConfig } from './config';
+
+/** Keys and values of every layer, after rotary embedding: [batch, kvHeads, length, headDim]. */
+export interface KVCache {
+  keys: tf.Tensor4D[];
+  values: tf.Tensor4D[];
+  length: number;
+}
+
+export interface ForwardOptions {
+  /** Rotary positions, [batch, time] int32. Default: pastLength + 0..time-1 for every row. */
+  positions?: tf.Tensor2D;
+  /** 1 where a key is a real token, 0 for padding: [batch, pastLength + time]. Default: all real. */
+  keyMask?: tf.Tensor2D;
+  /**
+   * Packed sequences: tokens attend only within their own segment id, [batch, time].
+   * Only without a cache (packing is a training-time layout).
+   */
+  segmentIds?: tf.Tensor2D;
+  /** Past keys and values. When given, the result carries the extended cache. */
+  cache?: KVCache;
+}
+
+export interface ForwardResult {
+  /** Final-norm hidden states, [batch, time, hidden]. */
+  hidden: tf.Tensor3D;
+  cache?: KVCache;
+}
+
+export class WeightError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WeightError';
+  }
+}
+
+const MASKED = -1e9; // finite, so a fully masked (padding) query row softmaxes to uniform, not NaN
+
+/** Rotary inverse frequencies, with Llama 3's frequency-dependent scaling when configured. */
+export function ropeInverseFrequencies(c: LlamaConfig): Float32Array {
+  const half = c.headDim / 2;
+  const inv = new Float32Array(half);
+  for (let i = 0; i < half; i++) inv[i] = 1 / Math.pow(c.ropeTheta, (2 * i) / c.headDim);
+  const s = c.ropeScaling;
+  if (!s) return inv;
+  const lowWavelen = s.original_max_position_embeddings / s.low_freq_factor;
+  const highWavelen = s.original_max_position_embeddings / s.high_freq_factor;
+  for (let i = 0; i < half; i++) {
+    const wavelen = (2 * Math.PI) / inv[i];
+    if (wavelen > lowWavelen) inv[i] = inv[i] / s.factor;
+    else if (wavelen >= highWavelen) {
+      const smooth = (s.original_max_position_embeddings / wavelen - s.low_freq_factor) / (s.high_freq_factor - s.low_freq_factor);
+      inv[i] = (1 - smooth) * (inv[i] / s.factor) + smooth * inv[i];
+    }
+  }
+  return inv;
+}
+
+export class LlamaModel {
+  readonly invFreq: tf.Tensor1D;
+
+  constructor(
+    readonly config: LlamaConfig,
+    readonly weights: Map<string, tf.Variable>,
+  ) {
+    this.invFreq = tf.tensor1d(ropeInverseFrequencies(config));
+  }
+
+  /** Build a model from float32 arrays by Hugging Face name; checks every name and shape first. */
+  static fromArrays(config: LlamaConfig, arrays: Map<string, { shape: number[]; data: Float32Array }>, source = 'checkpoint'): LlamaModel {
+    const expected = expectedWeightShapes(config);
+    for (const [name, shape] of expected) {
+      const t = arrays.get(name);
+      if (!t) {
+        throw new WeightError(
+          `${source}: tensor "${name}" is missing, but config.json (${config.numLayers} layers, ${config.architecture}) needs it. ` +
+            'The checkpoint does not match its config; check that both come from the same model.',
+        );
+      }
+      if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+        throw new WeightError(
+          `${source}: tensor "${name}" has shape [${t.shape}] but config.json implies [${shape}]. ` +
+            'The checkpoint does not match its config; check hidden_size, head_dim, num_key_value_heads and vocab_size.',
+        );
+      }
+    }
+    const weights = new Map<string, tf.Variable>();
+    for (const [name, shape] of expected) {
+      weights.set(name, tf.variable(tf.tensor(arrays.get(name)!.data, shape, 'float32'), true, name));
+    }
+    return new LlamaModel(config, weights);
+  }
+
+  private w(name: string): tf.Tensor {
+    const t = this.weights.get(name);
+    if (!t) throw new WeightError(`weight "${name}" is not loaded`);
+    return t;
+  }
+
+  /** x [.., in] times W^T (Hugging Face Linear layout [out, in]), plus the bias when there is one. */
+  private linear(x: tf.Tensor, name: string): tf.Tensor {
+    const w = this.w(`${name}.weight`);
+    const lead = x.shape.slice(0, -1);
+    let y = tf.matMul(x.reshape([-1, x.shape[x.shape.length - 1]]), w, false, true);
+    const bias = this.weights.get(`${name}.bias`);
+    if (bias) y = y.add(bias);
+    return y.reshape([...lead, w.shape[0]]);
+  }
+
+  private rmsNorm(x: tf.Tensor, name: string): tf.Tensor {
+    const variance = x.square().mean(-1, true);
+    return x.mul(variance.add(this.config.rmsNormEps).rsqrt()).mul(this.w(name));
+  }
+
+  /** cos and sin for the given positions, [batch, 1, time, headDim]. */
+  private rotary(positions: tf.Tensor2D): [tf.Tensor, tf.Tensor] {
+    const freqs = positions.toFloat().expandDims(-1).mul(this.invFreq); // [B, T, hd/2]
+    const emb = tf.concat([freqs, freqs], -1).expandDims(1);
+    return [emb.cos(), emb.sin()];
+  }
+
+  private applyRotary(x: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor): tf.Tensor {
+    const half = this.config.headDim / 2;
+    const [x1, x2] = tf.split(x, [half, half], -1);
+    const rotated = tf.concat([x2.neg(), x1], -1);
+    return x.mul(cos).add(rotated.mul(sin));
+  }
+
+  /** [B, T, heads*hd] → [B, heads, T, hd] */
+  private splitHeads(x: tf.Tensor, heads: number): tf.Tensor4D {
+    const [b, t] = x.shape;
+    return x.reshape([b, t, heads, this.config.headDim]).transpose([0, 2, 1, 3]);
+  }
+
+  /** Grouped-query attention: repeat each key/value head for the query heads that share it. */
+  private repeatKv(x: tf.Tensor4D): tf.Tensor4D {
+    const rep = this.config.numHeads / this.config.numKvHeads;
+    if (rep === 1) return x;
+    const [b, kvh, t, hd] = x.shape;
+    return x.expandDims(2).tile([1, 1, rep, 1, 1]).reshape([b, kvh * rep, t, hd]);
+  }
+
+  /** Additive attention bias [batch, 1, time, pastLength + time]: causal, padding and segments. */
+  attentionBias(batch: number, time: number, pastLength: number, keyMask?: tf.Tensor2D, segmentIds?: tf.Tensor2D): tf.Tensor4D {
+    return tf.tidy(() => {
+      const keys = pastLength + time;
+      const q = tf.range(pastLength, keys, 1, 'int32').reshape([1, 1, time, 1]);
+      const k = tf.range(0, keys, 1, 'int32').reshape([1, 1, 1, keys]);
+      let allowed: tf.Tensor = tf.lessEqual(k, q);
+      if (keyMask) allowed = tf.logicalAnd(allowed, keyMask.reshape([batch, 1, 1, keys]).cast('bool'));
+      if (segmentIds) {
+        if (pastLength > 0) throw new Error('segmentIds (packing) cannot be combined with a KV cache');
+        const same = tf.equal(segmentIds.reshape([batch, 1, time, 1]), segmentIds.reshape([batch, 1, 1, time]));
+        allowed = tf.logicalAnd(allowed, same);
+      }
+      const shape: [number, number, number, number] = [batch, 1, time, keys];
+      return tf.where(allowed.broadcastTo(shape), tf.zeros(shape), tf.fill(shape, MASKED)) as tf.Tensor4D;
+    });
+  }
+
+  private attention(x: tf.Tensor, layer: number, cos: tf.Tensor, sin: tf.Tensor, bias: tf.Tensor4D, past?: [tf.Tensor4D, tf.Tensor4D]) {
+    const c = this.config;
+    const p = `model.layers.${layer}.self_attn.`;
+    const q = this.applyRotary(this.splitHeads(this.linear(x, `${p}q_proj`), c.numHeads), cos, sin);
+    let k = this.applyRotary(this.splitHeads(this.linear(x, `${p}k_proj`), c.numKvHeads), cos, sin) as tf.Tensor4D;
+    let v = this.splitHeads(this.linear(x, `${p}v_proj`), c.numKvHeads);
+    if (past) {
+      k = tf.concat([past[0], k], 2);
+      v = tf.concat([past[1], v], 2);
+    }
+    const scores = tf.matMul(q, this.repeatKv(k), false, true).mul(1 / Math.sqrt(c.headDim)).add(bias);
+    const context = tf.matMul(tf.softmax(scores, -1), this.repeatKv(v)); // [B, H, T, hd]
+    const [b, , t] = context.shape;
+    const merged = context.transpose([0, 2, 1, 3]).reshape([b, t, c.numHeads * c.headDim]);
+    return { out: this.linear(merged, `${p}o_proj`), k, v };
+  }
+
+  private mlp(x: tf.Tensor, layer: number): tf.Tensor {
+    const p = `model.layers.${layer}.mlp.`;
+    const gate = this.linear(x, `${p}gate_proj`);
+    return this.linear(tf.mul(gate.mul(gate.sigmoid()), this.linear(x, `${p}up_proj`)), `${p}down_proj`);
+  }
+
+  /** Token embeddings, [batch, time, hidden]. */
+  embed(ids: tf.Tensor2D): tf.Tensor3D {
+    return tf.gather(this.w('model.embed_tokens.weight'), ids) as tf.Tensor3D;
+  }
+
+  /**
+   * One pass over `ids` [batch, time]. Returns final-norm hidden states; call `logits` on the
+   * positions you need (training takes only the masked ones, to avoid a [B, T, vocab] tensor).
+   */
+  forward(ids: tf.Tensor2D, opts: ForwardOptions = {}): ForwardResult {
+    const [batch, time] = ids.shape;
+    const pastLength = opts.cache?.length ?? 0;
+    const newKeys: tf.Tensor4D[] = [];
+    const newValues: tf.Tensor4D[] = [];
+    const hidden = tf.tidy(() => {
+      const positions = opts.positions ?? tf.range(pastLength, pastLength + time, 1, 'int32').expandDims(0).tile([batch, 1]);
+      const [cos, sin] = this.rotary(positions as tf.Tensor2D);
+      const bias = this.attentionBias(batch, time, pastLength, opts.keyMask, opts.segmentIds);
+      let h: tf.Tensor = this.embed(ids);
+      for (let i = 0; i < this.config.numLayers; i++) {
+        const past = opts.cache ? ([opts.cache.keys[i], opts.cache.values[i]] as [tf.Tensor4D, tf.Tensor4D]) : undefined;
+        const attn = this.attention(this.rmsNorm(h, `model.layers.${i}.input_layernorm.weight`), i, cos, sin, bias, past);
+        if (opts.cache) {
+          newKeys.push(tf.keep(attn.k));
+          newValues.push(tf.keep(attn.v));
+        }
+        h = h.add(attn.out);
+        h = h.add(this.mlp(this.rmsNorm(h, `model.layers.${i}.post_attention_layernorm.weight`), i));
+      }
+      return this.rmsNorm(h, 'model.norm.weight') as tf.Tensor3D;
+    });
+    if (!opts.cache) return { hidden };
+    return { hidden, cache: { keys: newKeys, values: newValues, length: pastLength + time } };
+  }
+
+  /** Vocabulary logits for hidden states [.., hidden] → [.., vocab]. */
+  logits(hidden: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      const head = this.weights.get('lm_head.weight') ?? this.w('model.embed_tokens.weight');
+      const lead = hidden.shape.slice(0, -1);
+      return tf.matMul(hidden.reshape([-1, this.config.hiddenSize]), head, false, true).reshape([...lead, this.config.vocabSize]);
+    });
+  }
+
+  /** An empty cache for `batch` rows. */
+  emptyCache(batch: number): KVCache {
+    const c = this.config;
+    const empty = () => tf.zeros([batch, c.numKvHeads, 0, c.headDim]) as tf.Tensor4D;
+    return {
+      keys: Array.from({ length: c.numLayers }, empty),
+      values: Array.from({ length: c.numLayers }, empty),
+      length: 0,
+    };
+  }
+
+  dispose(): void {
+    for (const v of this.weights.values()) v.dispose();
+    this.invFreq.dispose();
+  }
+}
+
+export function disposeCache(cache: KVCache): void {
+  tf.dispose([...cache.keys, ...cache.values]);
+}
