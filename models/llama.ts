@@ -90,7 +90,10 @@ export class LlamaModel {
     }
     const weights = new Map<string, tf.Variable>();
     for (const [name, shape] of expected) {
-      weights.set(name, tf.variable(tf.tensor(arrays.get(name)!.data, shape, 'float32'), true, name));
+      // Unnamed: tfjs variable names are global, and two models (base and fine-tune) share HF names.
+      const initial = tf.tensor(arrays.get(name)!.data, shape, 'float32');
+      weights.set(name, tf.variable(initial, true));
+      initial.dispose();
     }
     return new LlamaModel(config, weights);
   }

@@ -1,0 +1,17 @@
+// Backend setup for Node tests: every numerics test runs on each backend Node offers.
+import * as tf from '@tensorflow/tfjs';
+import { initBackend, type BackendName } from '../../models/backend';
+
+export const NODE_BACKENDS: BackendName[] = ['cpu', 'wasm'];
+
+export async function useBackend(name: BackendName): Promise<void> {
+  tf.enableProdMode(); // quiets tfjs's "install tfjs-node" banner; we never use tfjs-node
+  await initBackend(name);
+}
+
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} != ${b.length}`);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
