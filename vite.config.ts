@@ -14,5 +14,10 @@ export default defineConfig({
   preview: { headers: crossOriginIsolationHeaders },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
-  optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
+  optimizeDeps: {
+    // The wasm backend loads its .wasm files by URL, so it is not pre-bundled; its tfjs-core
+    // import must be, or tfjs-core's CommonJS dependency (long) breaks in the page.
+    exclude: ['@tensorflow/tfjs-backend-wasm'],
+    include: ['@tensorflow/tfjs-backend-wasm > @tensorflow/tfjs-core'],
+  },
 });

@@ -3,6 +3,7 @@
 // pass serves inference (with a KV cache) and training (tf.variableGrads over it).
 import * as tf from '@tensorflow/tfjs';
 import { expectedWeightShapes, type LlamaConfig } from './config';
+import { matMulNT } from './ops';
 
 /** Keys and values of every layer, after rotary embedding: [batch, kvHeads, length, headDim]. */
 export interface KVCache {
@@ -108,7 +109,7 @@ export class LlamaModel {
   private linear(x: tf.Tensor, name: string): tf.Tensor {
     const w = this.w(`${name}.weight`);
     const lead = x.shape.slice(0, -1);
-    let y = tf.matMul(x.reshape([-1, x.shape[x.shape.length - 1]]), w, false, true);
+    let y: tf.Tensor = matMulNT(x.reshape([-1, x.shape[x.shape.length - 1]]), w as tf.Tensor2D);
     const bias = this.weights.get(`${name}.bias`);
     if (bias) y = y.add(bias);
     return y.reshape([...lead, w.shape[0]]);
@@ -139,13 +140,6 @@ export class LlamaModel {
     return x.reshape([b, t, heads, this.config.headDim]).transpose([0, 2, 1, 3]);
   }
 
-  /** Grouped-query attention: repeat each key/value head for the query heads that share it. */
-  private repeatKv(x: tf.Tensor4D): tf.Tensor4D {
-    const rep = this.config.numHeads / this.config.numKvHeads;
-    if (rep === 1) return x;
-    const [b, kvh, t, hd] = x.shape;
-    return x.expandDims(2).tile([1, 1, rep, 1, 1]).reshape([b, kvh * rep, t, hd]);
-  }
 
   /** Additive attention bias [batch, 1, time, pastLength + time]: causal, padding and segments. */
   attentionBias(batch: number, time: number, pastLength: number, keyMask?: tf.Tensor2D, segmentIds?: tf.Tensor2D): tf.Tensor4D {
@@ -175,9 +169,14 @@ export class LlamaModel {
       k = tf.concat([past[0], k], 2);
       v = tf.concat([past[1], v], 2);
     }
-    const scores = tf.matMul(q, this.repeatKv(k), false, true).mul(1 / Math.sqrt(c.headDim)).add(bias);
-    const context = tf.matMul(tf.softmax(scores, -1), this.repeatKv(v)); // [B, H, T, hd]
-    const [b, , t] = context.shape;
+    // Grouped-query attention without copying keys: the query heads that share a key/value head
+    // (adjacent in HF's layout) are stacked along time, [B, kvHeads, rep * T, hd].
+    const [b, , t] = q.shape;
+    const keys = k.shape[2];
+    const grouped = q.reshape([b, c.numKvHeads, (c.numHeads / c.numKvHeads) * t, c.headDim]);
+    const scores = tf.matMul(grouped, k, false, true).reshape([b, c.numHeads, t, keys]).mul(1 / Math.sqrt(c.headDim)).add(bias);
+    const probs = tf.softmax(scores, -1).reshape([b, c.numKvHeads, (c.numHeads / c.numKvHeads) * t, keys]);
+    const context = tf.matMul(probs, v).reshape([b, c.numHeads, t, c.headDim]);
     const merged = context.transpose([0, 2, 1, 3]).reshape([b, t, c.numHeads * c.headDim]);
     return { out: this.linear(merged, `${p}o_proj`), k, v };
   }
@@ -228,7 +227,7 @@ export class LlamaModel {
     return tf.tidy(() => {
       const head = this.weights.get('lm_head.weight') ?? this.w('model.embed_tokens.weight');
       const lead = hidden.shape.slice(0, -1);
-      return tf.matMul(hidden.reshape([-1, this.config.hiddenSize]), head, false, true).reshape([...lead, this.config.vocabSize]);
+      return matMulNT(hidden.reshape([-1, this.config.hiddenSize]), head as tf.Tensor2D).reshape([...lead, this.config.vocabSize]);
     });
   }
 

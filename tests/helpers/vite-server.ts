@@ -1,0 +1,50 @@
+// Starts Vite's dev server in-process (the repo's vite.config.ts, so the COOP/COEP headers apply)
+// for browser tests that load HTML pages under tests/browser/.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer, mergeConfig, type InlineConfig } from 'vite';
+import { SHARED_DIR } from './shared';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** `overrides` are merged over the repo config (arrays concatenate); keep them for stopgaps only. */
+export async function startViteServer(overrides: InlineConfig = {}): Promise<{ url: string; close(): Promise<void> }> {
+  // A private dependency cache: servers started at once (parallel test files, other checkouts'
+  // configs) would otherwise re-optimise node_modules/.vite under each other's feet.
+  const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'distill-vite-'));
+  const base: InlineConfig = {
+    root: REPO_ROOT,
+    cacheDir,
+    configFile: path.join(REPO_ROOT, 'vite.config.ts'),
+    logLevel: 'warn',
+    clearScreen: false,
+    server: {
+      host: '127.0.0.1',
+      port: 0, // any free port
+      strictPort: false,
+      open: false,
+      hmr: false,
+      watch: null, // no file watching: tests don't edit sources
+      fs: { allow: [REPO_ROOT, SHARED_DIR] },
+    },
+  };
+  const server = await createServer(mergeConfig(base, overrides));
+  const close = async () => {
+    try {
+      await server.close();
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  };
+  try {
+    await server.listen();
+    const address = server.httpServer?.address();
+    if (!address || typeof address === 'string') throw new Error('vite dev server has no TCP address');
+    return { url: `http://127.0.0.1:${address.port}`, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
