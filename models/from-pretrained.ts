@@ -4,7 +4,7 @@
 import { parseConfig, expectedWeightShapes, type LlamaConfig } from './config';
 import { LlamaModel, WeightError } from './llama';
 import { describeEstimate, estimateInferenceMemory, type MemoryEstimate } from './memory';
-import { parseSafetensorsHeader, parseShardIndex, readTensor, shardFiles, type SafetensorsHeader } from './safetensors';
+import { parseSafetensorsHeader, parseShardIndex, readTensor, shardFiles } from './safetensors';
 import { resolveSource, SourceError, type HubOptions, type ModelFiles, type ModelSource, type ProgressCallback } from './files';
 import { loadTokenizer, type TextTokenizer } from './tokenizer';
 
@@ -46,11 +46,28 @@ function parseJsonFile(bytes: Uint8Array, where: string): unknown {
   }
 }
 
-/** The safetensors files of the checkpoint: the shards named by the index, or model.safetensors. */
-async function weightFileNames(files: ModelFiles): Promise<string[]> {
+/**
+ * The checkpoint's safetensors files with their bytes: model.safetensors, or else the shards named
+ * by model.safetensors.index.json. The single file is asked for first: most small models have one,
+ * and a browser logs every 404 as a console error.
+ */
+async function readWeightFiles(files: ModelFiles, onProgress?: ProgressCallback): Promise<{ name: string; bytes: Uint8Array }[]> {
+  const single = await files.get('model.safetensors', onProgress);
+  if (single) return [{ name: 'model.safetensors', bytes: single }];
   const index = await files.get('model.safetensors.index.json');
-  if (index) return shardFiles(parseShardIndex(decoder.decode(index), files.locate('model.safetensors.index.json')));
-  return ['model.safetensors'];
+  if (!index) {
+    throw new SourceError(
+      `neither model.safetensors nor model.safetensors.index.json was found in ${files.description} (${files.locate('model.safetensors')}). ` +
+        'Only safetensors checkpoints load here; convert pytorch_model.bin with transformers (save_pretrained(..., safe_serialization=True)).',
+    );
+  }
+  const out: { name: string; bytes: Uint8Array }[] = [];
+  for (const name of shardFiles(parseShardIndex(decoder.decode(index), files.locate('model.safetensors.index.json')))) {
+    const bytes = await files.get(name, onProgress);
+    if (!bytes) throw new SourceError(`${name}, listed in model.safetensors.index.json, was not found in ${files.description} (${files.locate(name)}).`);
+    out.push({ name, bytes });
+  }
+  return out;
 }
 
 export async function fromPretrained(source: ModelSource, opts: LoadOptions = {}): Promise<Pretrained> {
@@ -63,17 +80,11 @@ export async function fromPretrained(source: ModelSource, opts: LoadOptions = {}
 
   // Read every shard and check its header against the config before any tensor is allocated.
   const expected = expectedWeightShapes(config);
-  const shards: { name: string; bytes: Uint8Array; header: SafetensorsHeader }[] = [];
-  for (const name of await weightFileNames(files)) {
-    const bytes = await files.get(name, opts.onProgress);
-    if (!bytes) {
-      throw new SourceError(
-        `${name} was not found in ${files.description} (${files.locate(name)}). ` +
-          'Only safetensors checkpoints load here; convert pytorch_model.bin with transformers (save_pretrained(..., safe_serialization=True)).',
-      );
-    }
-    shards.push({ name, bytes, header: parseSafetensorsHeader(bytes, files.locate(name)) });
-  }
+  const shards = (await readWeightFiles(files, opts.onProgress)).map(({ name, bytes }) => ({
+    name,
+    bytes,
+    header: parseSafetensorsHeader(bytes, files.locate(name)),
+  }));
   const owner = new Map<string, (typeof shards)[number]>();
   for (const shard of shards) for (const name of shard.header.tensors.keys()) owner.set(name, shard);
   for (const [name, shape] of expected) {

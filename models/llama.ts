@@ -13,7 +13,10 @@ export interface KVCache {
 }
 
 export interface ForwardOptions {
-  /** Rotary positions, [batch, time] int32. Default: pastLength + 0..time-1 for every row. */
+  /**
+   * Rotary positions, [batch, time] int32, each at most pastLength + time - 1 (left padding and
+   * packing only lower them). Default: pastLength + 0..time-1 for every row.
+   */
   positions?: tf.Tensor2D;
   /** 1 where a key is a real token, 0 for padding: [batch, pastLength + time]. Default: all real. */
   keyMask?: tf.Tensor2D;
@@ -62,13 +65,14 @@ export function ropeInverseFrequencies(c: LlamaConfig): Float32Array {
 }
 
 export class LlamaModel {
-  readonly invFreq: tf.Tensor1D;
+  private readonly invFreq: Float32Array;
+  private rotaryCache: [tf.Tensor2D, tf.Tensor2D] | null = null;
 
   constructor(
     readonly config: LlamaConfig,
     readonly weights: Map<string, tf.Variable>,
   ) {
-    this.invFreq = tf.tensor1d(ropeInverseFrequencies(config));
+    this.invFreq = ropeInverseFrequencies(config);
   }
 
   /** Build a model from float32 arrays by Hugging Face name; checks every name and shape first. */
@@ -120,11 +124,35 @@ export class LlamaModel {
     return x.mul(variance.add(this.config.rmsNormEps).rsqrt()).mul(this.w(name));
   }
 
+  /**
+   * cos and sin tables [positions, headDim], computed in float64 on the CPU: GPU sin/cos lose
+   * accuracy for large angles (SwiftShader's WebGPU was off by 1.6e-3 in logits at position 5).
+   * Grown by doubling as longer sequences arrive.
+   */
+  private rotaryTables(length: number): [tf.Tensor2D, tf.Tensor2D] {
+    if (!this.rotaryCache || this.rotaryCache[0].shape[0] < length) {
+      if (this.rotaryCache) tf.dispose(this.rotaryCache);
+      const rows = Math.max(64, 2 ** Math.ceil(Math.log2(length)));
+      const hd = this.config.headDim;
+      const cos = new Float32Array(rows * hd);
+      const sin = new Float32Array(rows * hd);
+      for (let p = 0; p < rows; p++) {
+        for (let i = 0; i < hd / 2; i++) {
+          const angle = p * this.invFreq[i];
+          cos[p * hd + i] = cos[p * hd + i + hd / 2] = Math.cos(angle);
+          sin[p * hd + i] = sin[p * hd + i + hd / 2] = Math.sin(angle);
+        }
+      }
+      // Kept: built inside a forward pass's tidy, but owned by the model.
+      this.rotaryCache = [tf.keep(tf.tensor2d(cos, [rows, hd])), tf.keep(tf.tensor2d(sin, [rows, hd]))];
+    }
+    return this.rotaryCache;
+  }
+
   /** cos and sin for the given positions, [batch, 1, time, headDim]. */
-  private rotary(positions: tf.Tensor2D): [tf.Tensor, tf.Tensor] {
-    const freqs = positions.toFloat().expandDims(-1).mul(this.invFreq); // [B, T, hd/2]
-    const emb = tf.concat([freqs, freqs], -1).expandDims(1);
-    return [emb.cos(), emb.sin()];
+  private rotary(positions: tf.Tensor2D, maxPosition: number): [tf.Tensor, tf.Tensor] {
+    const [cos, sin] = this.rotaryTables(maxPosition + 1);
+    return [tf.gather(cos, positions).expandDims(1), tf.gather(sin, positions).expandDims(1)];
   }
 
   private applyRotary(x: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor): tf.Tensor {
@@ -203,7 +231,7 @@ export class LlamaModel {
     const newValues: tf.Tensor4D[] = [];
     const hidden = tf.tidy(() => {
       const positions = opts.positions ?? tf.range(pastLength, pastLength + time, 1, 'int32').expandDims(0).tile([batch, 1]);
-      const [cos, sin] = this.rotary(positions as tf.Tensor2D);
+      const [cos, sin] = this.rotary(positions as tf.Tensor2D, pastLength + time - 1);
       const bias = this.attentionBias(batch, time, pastLength, opts.keyMask, opts.segmentIds);
       let h: tf.Tensor = this.embed(ids);
       for (let i = 0; i < this.config.numLayers; i++) {
@@ -244,7 +272,7 @@ export class LlamaModel {
 
   dispose(): void {
     for (const v of this.weights.values()) v.dispose();
-    this.invFreq.dispose();
+    if (this.rotaryCache) tf.dispose(this.rotaryCache);
   }
 }
 

@@ -83,7 +83,7 @@ describe('clear errors for bad checkpoints', () => {
 
   it('a folder without weights', async () => {
     const dir = brokenModel((d) => rmSync(weightsFile(d)));
-    await expect(load(dir)).rejects.toThrow(/model\.safetensors was not found.*Only safetensors checkpoints/);
+    await expect(load(dir)).rejects.toThrow(/neither model\.safetensors nor model\.safetensors\.index\.json was found.*Only safetensors checkpoints/);
   });
 
   it('a source that is neither folder, URL nor hub id', async () => {

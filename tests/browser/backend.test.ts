@@ -2,19 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendName } from '../../models/backend';
 import type { BackendPageResult } from './backend-page';
-import { chromiumAvailable, launchChromium, type LaunchedChromium } from '../helpers/chromium';
+import { chromiumAvailable, launchChromium, withTimeout, type LaunchedChromium } from '../helpers/chromium';
 import { startViteServer } from '../helpers/vite-server';
 
 const available = chromiumAvailable();
-
-/** page.evaluate has no timeout of its own; a wedged GPU process must fail the test, not hang it. */
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
 
 describe.skipIf(!available)('backend in chromium', () => {
   let server: Awaited<ReturnType<typeof startViteServer>> | undefined;

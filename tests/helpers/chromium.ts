@@ -79,3 +79,12 @@ export async function launchChromium(opts: { webgpu?: boolean } = {}): Promise<L
     },
   };
 }
+
+/** page.evaluate has no timeout of its own; a wedged GPU process must fail the test, not hang it. */
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,78 @@
+// The shared reference fixture in headless Chromium: loaded from a hub-layout server (then from
+// the browser's Cache API), it must reproduce the recorded logits and greedy ids on WebGPU
+// (SwiftShader) and on the wasm fallback.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BackendName } from '../../models/backend';
+import type { ModelPageResult } from './model-page';
+import { chromiumAvailable, launchChromium, withTimeout, type LaunchedChromium } from '../helpers/chromium';
+import { startHubServer, type HubServer } from '../helpers/hub-server';
+import { hasShared, sharedPath } from '../helpers/shared';
+import { maxAbsDiff } from '../helpers/tf';
+import { startViteServer } from '../helpers/vite-server';
+
+const FIXTURE = ['fixtures', 'tiny-llama-ref'];
+const ready = chromiumAvailable() && hasShared(...FIXTURE);
+
+describe.skipIf(!ready)('tiny-llama-ref in chromium', () => {
+  let server: Awaited<ReturnType<typeof startViteServer>> | undefined;
+  let hub: HubServer | undefined;
+  let browser: LaunchedChromium | undefined;
+  const golden = ready ? JSON.parse(readFileSync(sharedPath(...FIXTURE, 'golden.json'), 'utf8')) : null;
+
+  beforeAll(async () => {
+    server = await startViteServer();
+    hub = await startHubServer({ 'test/tiny-llama-ref': sharedPath(...FIXTURE) });
+    browser = await launchChromium({ webgpu: true });
+  });
+  afterAll(async () => {
+    try {
+      await browser?.close();
+    } finally {
+      await Promise.all([server?.close(), hub?.close()]);
+    }
+  });
+
+  async function run(backend: BackendName): Promise<ModelPageResult> {
+    const { page } = browser!;
+    await page.goto(`${server!.url}/tests/browser/model.html`, { timeout: 60_000 });
+    await page.waitForFunction(() => typeof window.runModel === 'function', undefined, { timeout: 60_000 });
+    const ids = [...golden.prompt_ids, ...golden.greedy_continuation_ids].slice(0, Math.max(...golden.logits.positions) + 1);
+    const request = {
+      backend,
+      repo: 'test/tiny-llama-ref',
+      endpoint: hub!.url,
+      ids,
+      promptIds: golden.prompt_ids,
+      maxNewTokens: golden.greedy_continuation_ids.length,
+    };
+    return withTimeout(page.evaluate((r) => window.runModel!(r), request), 240_000, `runModel(${backend})`);
+  }
+
+  function expectGolden(r: ModelPageResult) {
+    const diffs = golden.logits.positions.map((p: number, i: number) => maxAbsDiff(r.logits[p], golden.logits.values[i]));
+    console.log(`${r.backend}: largest logit difference ${Math.max(...diffs).toExponential(2)}`);
+    diffs.forEach((d: number, i: number) => expect(d, `position ${golden.logits.positions[i]}`).toBeLessThan(1e-3));
+    expect(r.greedy).toEqual(golden.greedy_continuation_ids);
+  }
+
+  it('matches on webgpu (SwiftShader), downloading through the hub layout', { timeout: 300_000 }, async () => {
+    const r = await run('webgpu');
+    console.log(r.summary);
+    expect(r.backend).toBe('webgpu');
+    expect(r.cachedFiles).toEqual([]);
+    expectGolden(r);
+    expect(browser!.consoleErrors).toEqual([]);
+  });
+
+  it('matches on wasm, with the weights served from the Cache API', { timeout: 300_000 }, async () => {
+    const requestsBefore = hub!.requests.length;
+    const r = await run('wasm');
+    expect(r.backend).toBe('wasm');
+    expect(r.cachedFiles).toEqual(expect.arrayContaining(['config.json', 'model.safetensors']));
+    // Only the files that were absent (404s are not cached) go back to the network.
+    expect(hub!.requests.slice(requestsBefore).filter((p) => p.endsWith('model.safetensors'))).toEqual([]);
+    expectGolden(r);
+    expect(browser!.consoleErrors).toEqual([]);
+  });
+});
