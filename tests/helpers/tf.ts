@@ -1,11 +1,9 @@
 // Backend setup for Node tests: every numerics test runs on each backend Node offers.
-import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from '../../models/backend';
 
 export const NODE_BACKENDS: BackendName[] = ['cpu', 'wasm'];
 
 export async function useBackend(name: BackendName): Promise<void> {
-  tf.enableProdMode(); // quiets tfjs's "install tfjs-node" banner; we never use tfjs-node
   await initBackend(name);
 }
 

@@ -1,0 +1,4 @@
+// Quiets tfjs's "install tfjs-node" banner in Node test workers; we never use tfjs-node.
+import * as tf from '@tensorflow/tfjs';
+
+tf.enableProdMode();
