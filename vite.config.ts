@@ -18,6 +18,8 @@ export default defineConfig({
     // The wasm backend loads its .wasm files by URL, so it is not pre-bundled; its tfjs-core
     // import must be, or tfjs-core's CommonJS dependency (long) breaks in the page.
     exclude: ['@tensorflow/tfjs-backend-wasm'],
+    // Scan the workers too: they import what the pages do not (transformers.js, the wasm backend).
+    entries: ['index.html', 'workers/*.worker.ts'],
     include: ['@tensorflow/tfjs-backend-wasm > @tensorflow/tfjs-core'],
   },
 });

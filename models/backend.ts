@@ -86,6 +86,10 @@ async function register(name: BackendName, opts: BackendOptions): Promise<WasmMo
       await import('@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.fesm.js')
     : await import('@tensorflow/tfjs-backend-wasm');
   if (opts.wasmPaths !== undefined) wasm.setWasmPaths(opts.wasmPaths);
+  // The threaded build starts its pthread workers from the loader's own source text
+  // (Function.toString), which a minified production bundle breaks ("e is not defined").
+  // Use the single-threaded SIMD build everywhere, so dev, production and Node behave alike.
+  if (isBrowser) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   return wasm;
 }
 

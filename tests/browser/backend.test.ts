@@ -61,8 +61,8 @@ describe.skipIf(!available)('backend in chromium', () => {
     expect(r.info.name).toBe('wasm');
     expect(r.tfBackend).toBe('wasm');
     expect(r.info.wasmThreads).toBeGreaterThanOrEqual(1);
-    // Cross-origin isolation (SharedArrayBuffer) makes tfjs pick the threaded build, at its Vite URL.
-    expect(r.wasmFetched).toEqual(['/node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm']);
+    // The single-threaded SIMD build (threads are off: see models/backend.ts), at its Vite URL.
+    expect(r.wasmFetched).toEqual(['/node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm']);
     expect(r.matmulMaxError).toBeLessThan(1e-4);
     expect(r.crossOriginIsolated).toBe(true);
     expect(browser!.consoleErrors).toEqual([]);

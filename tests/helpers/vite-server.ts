@@ -19,6 +19,8 @@ export async function startViteServer(overrides: InlineConfig = {}): Promise<{ u
     cacheDir,
     configFile: path.join(REPO_ROOT, 'vite.config.ts'),
     logLevel: 'warn',
+    // The test pages import what the app's entries do not; let the dependency scan see them.
+    optimizeDeps: { entries: ['tests/browser/*.html'] },
     clearScreen: false,
     server: {
       host: '127.0.0.1',

@@ -1,0 +1,47 @@
+// The page's side of the model worker: typed requests in, typed events out (workers/protocol.ts).
+import type { GenerateSettings, LoadRequest, WorkerEvent, WorkerRequest } from '../../workers/protocol';
+
+export type EventHandler = (event: WorkerEvent) => void;
+
+export class ModelWorkerClient {
+  readonly #worker: Worker;
+  /** Shared with the worker so that Stop works even while its decode loop never yields. */
+  readonly #stopFlag: Int32Array | undefined;
+
+  constructor(onEvent: EventHandler) {
+    this.#worker = new Worker(new URL('../../workers/model.worker.ts', import.meta.url), { type: 'module' });
+    this.#worker.onmessage = (e: MessageEvent<WorkerEvent>) => onEvent(e.data);
+    // A worker that fails to start or throws outside a request (e.g. a script that failed to load).
+    this.#worker.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      onEvent({ type: 'error', message: `The model worker failed: ${e.message || 'it could not start'}`, during: 'message' });
+    };
+    this.#worker.onmessageerror = () => onEvent({ type: 'error', message: 'A message from the model worker could not be read.', during: 'message' });
+    this.#stopFlag =
+      typeof SharedArrayBuffer !== 'undefined' && globalThis.crossOriginIsolated
+        ? new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT))
+        : undefined;
+  }
+
+  #send(request: WorkerRequest): void {
+    this.#worker.postMessage(request);
+  }
+
+  load(request: Omit<LoadRequest, 'type'>): void {
+    this.#send({ type: 'load', ...request });
+  }
+
+  generate(prompt: string | number[], options: GenerateSettings): void {
+    if (this.#stopFlag) Atomics.store(this.#stopFlag, 0, 0);
+    this.#send({ type: 'generate', prompt, options, ...(this.#stopFlag && { stopFlag: this.#stopFlag }) });
+  }
+
+  stop(): void {
+    if (this.#stopFlag) Atomics.store(this.#stopFlag, 0, 1);
+    this.#send({ type: 'stop' });
+  }
+
+  terminate(): void {
+    this.#worker.terminate();
+  }
+}

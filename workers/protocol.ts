@@ -1,0 +1,88 @@
+// The one message protocol between the page and the model worker (workers/model.worker.ts).
+// Requests go page → worker, events go worker → page; both are discriminated unions on `type`.
+// Everything here must survive structured cloning: plain objects, arrays, File, SharedArrayBuffer.
+import type { BackendInfo, BackendName } from '../models/backend';
+import type { FinishReason } from '../models/generate';
+
+// ---- page → worker ----------------------------------------------------------------------------
+
+export interface LoadRequest {
+  type: 'load';
+  /** A Hugging Face id, an http(s) URL to a model folder, a path on this site, or picked files. */
+  source: string | File[];
+  /** Omitted: the best available (webgpu → webgl → wasm → cpu). */
+  backend?: BackendName;
+  /** Hub revision (branch, tag or commit); default main. */
+  revision?: string;
+  /** Hub endpoint; default https://huggingface.co. */
+  endpoint?: string;
+}
+
+export interface GenerateSettings {
+  maxNewTokens: number;
+  greedy: boolean;
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+  seed?: number;
+  stopStrings?: string[];
+  /** Wrap a text prompt in the tokenizer's chat template as one user message. */
+  useChatTemplate?: boolean;
+}
+
+export interface GenerateRequest {
+  type: 'generate';
+  /** Text (needs a tokenizer), or token ids as they are. */
+  prompt: string | number[];
+  options: GenerateSettings;
+  /**
+   * Optional stop flag: an Int32Array over a SharedArrayBuffer that the page sets to 1 to stop.
+   * Needed on the wasm and cpu backends, whose decode loop never yields to the worker's message
+   * queue, so a `stop` message would only be read after generation ends.
+   */
+  stopFlag?: Int32Array;
+}
+
+export interface StopRequest {
+  type: 'stop';
+}
+
+export type WorkerRequest = LoadRequest | GenerateRequest | StopRequest;
+
+// ---- worker → page ----------------------------------------------------------------------------
+
+export interface ModelSummary {
+  architecture: string;
+  parameters: number;
+  /** Weights plus KV cache for `contextLength` tokens, in bytes (float32). */
+  estimateBytes: number;
+  weightBytes: number;
+  contextLength: number;
+  vocabSize: number;
+  bosTokenId: number | null;
+  hasTokenizer: boolean;
+  hasChatTemplate: boolean;
+  /** Where the model came from, e.g. "hub model org/name@main (https://huggingface.co)". */
+  source: string;
+}
+
+export interface GenerationStats {
+  promptTokens: number;
+  generatedTokens: number;
+  /** Generated tokens over the whole generation time, prefill included. */
+  tokensPerSecond: number;
+  prefillMs: number;
+  decodeMs: number;
+  finishReason: FinishReason;
+}
+
+export type WorkerEvent =
+  | { type: 'backend'; info: BackendInfo }
+  | { type: 'progress'; file: string; loaded: number; total: number | null; cached: boolean }
+  | { type: 'log'; line: string }
+  | { type: 'loaded'; summary: ModelSummary }
+  /** One generated token; `text` is the text it adds ('' without a tokenizer, or mid-character). */
+  | { type: 'token'; id: number; text: string }
+  /** `text` is the final decoded text (cut at a stop string), when there is a tokenizer. */
+  | { type: 'done'; stats: GenerationStats; ids: number[]; text?: string }
+  | { type: 'error'; message: string; during: 'load' | 'generate' | 'message' };
