@@ -102,4 +102,20 @@ describe.skipIf(!available)('app page in chromium', () => {
     await expect(page.locator('main').getAttribute('data-phase')).resolves.toBe('ready');
     expect(consoleErrors).toEqual([]);
   });
+
+  it('loads a model from local files picked in the page', { timeout: 180_000 }, async () => {
+    const { page, consoleErrors } = browser!;
+    await page.goto(`${server!.url}/?backend=wasm`, { timeout: 60_000 });
+    await page.getByLabel('Choose model files').setInputFiles(['config.json', 'model.safetensors'].map((f) => sharedPath(...FIXTURE, f)));
+    await page.getByRole('button', { name: 'Load' }).click();
+    await page.locator('[data-testid="model-summary"], [role="alert"]').first().waitFor({ timeout: 120_000 });
+    expect(await alertText()).toBeNull();
+    expect(await page.getByTestId('model-summary').innerText()).toContain('local files (config.json, model.safetensors)');
+    await page.getByLabel('Prompt token ids').fill('1 17 42');
+    await page.getByLabel('Max new tokens').fill('4');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await page.getByTestId('stats').waitFor({ timeout: 60_000 });
+    expect((await page.getByTestId('output').innerText()).trim().split(/\s+/)).toHaveLength(4);
+    expect(consoleErrors).toEqual([]);
+  });
 });
