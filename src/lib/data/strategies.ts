@@ -1,0 +1,43 @@
+// Builds one SFT example from a distilled record under one of the paper's data strategies.
+import { splitRecord, type SplitOptions } from './split';
+import { summarizeReasoning, type SummaryOptions } from './summarize';
+import type { DistilledRecord, SftExample, SplitResponse, StrategyName } from './types';
+
+export interface StrategyOptions extends SplitOptions, SummaryOptions {}
+
+export type Built = { ok: true; example: SftExample } | { ok: false; reason: string };
+
+export function buildExample(record: DistilledRecord, strategy: StrategyName, opts: StrategyOptions = {}): Built {
+  const example = (completion: string, parts: SftExample['parts']): Built => ({
+    ok: true,
+    example: { line: record.line, context: record.context, completion, parts },
+  });
+  const split = splitRecord(record, opts);
+  if (strategy === 'original') {
+    // The dataset's own response, unchanged: the paper's baseline. Its parts are known only when it
+    // is the teacher's response and that splits cleanly.
+    if (record.original !== undefined) return example(record.original, {});
+    return example(record.response, split.ok ? partsOf(split.split) : {});
+  }
+  if (!split.ok) return split;
+  const { reasoning, answer } = split.split;
+  switch (strategy) {
+    case 'answer':
+      return example(answer, { answer });
+    case 'think-summary': {
+      const given = record.summary?.trim();
+      if (!given && reasoning === null) return { ok: false, reason: 'no reasoning to summarize' };
+      const summary = given || summarizeReasoning(reasoning ?? '', opts);
+      if (!summary) return { ok: false, reason: 'the reasoning summary is empty: only hesitation and re-checks were found' };
+      return example(`${summary}\n\n${answer}`, { reasoning: summary, answer });
+    }
+    case 'full':
+      if (reasoning === null) return { ok: false, reason: 'no reasoning to keep' };
+      // One convention for every source, so the student learns a single way to mark its thinking.
+      return example(`<think>\n${reasoning}\n</think>\n\n${answer}`, { reasoning, answer });
+  }
+}
+
+function partsOf({ reasoning, answer }: SplitResponse): SftExample['parts'] {
+  return reasoning === null ? { answer } : { reasoning, answer };
+}
