@@ -2,10 +2,11 @@
 // Usage: npm run -s cli -- <command> [options]
 import * as tf from '@tensorflow/tfjs';
 import { UsageError, type Command } from './args';
+import { data } from './commands/data';
 import { generate } from './commands/generate';
 import { logits } from './commands/logits';
 
-const COMMANDS: Record<string, Command> = { generate, logits };
+const COMMANDS: Record<string, Command> = { generate, logits, data };
 
 const HELP = `Distill Lab command line: run models with the same code as the browser app.
 

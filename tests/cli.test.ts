@@ -1,36 +1,15 @@
 // The command line, run as a user runs it (tsx cli/main.ts) on the tiny fixture model.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nodeDirFiles } from '../models/files';
 import { loadTokenizer } from '../models/tokenizer';
+import { cli, lastJson } from './helpers/cli';
 import { hasShared, sharedPath } from './helpers/shared';
 import { writeTinyModelFolder } from './helpers/tiny-tokenizer';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 const FIXTURE = sharedPath('fixtures', 'tiny-llama-ref');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(TSX, ['cli/main.ts', ...args], { cwd: ROOT, env: { ...process.env, DEBUG: '' } }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
-
-function lastJson(stdout: string): Record<string, unknown> {
-  return JSON.parse(stdout.trimEnd().split('\n').at(-1)!);
-}
 
 function golden() {
   return JSON.parse(readFileSync(path.join(FIXTURE, 'golden.json'), 'utf8')) as {

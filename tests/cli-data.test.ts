@@ -1,0 +1,85 @@
+// `cli data`: raw distilled files in, {"prompt","completion"} lines and a report out.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli, lastJson } from './helpers/cli';
+import { hasShared, sharedPath } from './helpers/shared';
+import { writeTokenizerFiles } from './helpers/tiny-tokenizer';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'distill-cli-data-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const R1 = '<think>\nOkay, 3 bags of 4 apples. Hmm, 3 + 4 = 7? Wait, no: 3 * 4 = 12.\n</think>\n\nThere are 3 * 4 = 12 apples.\n#### 12';
+const LINES = [
+  JSON.stringify({ question: 'How many apples are in 3 bags of 4?', answer: '3*4=<<3*4=12>>12\n#### 12', generation: R1 }),
+  '{"question": "broken',
+  JSON.stringify({ question: 'Unclosed?', generation: '<think>\nI keep thinking and never stop' }),
+  JSON.stringify({ messages: [{ role: 'user', content: 'What is 2+2?' }, { role: 'assistant', content: '2 + 2 = 4.', reasoning_content: 'Add 2 and 2: 2 + 2 = 4.' }] }),
+  JSON.stringify({ conversations: [{ from: 'human', value: 'Hi' }] }),
+  JSON.stringify({ prompt: 'Empty answer', response: '<think>\nthinking\n</think>\n' }),
+];
+
+function readOut(file: string): { prompt: string; completion: string }[] {
+  return readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+}
+
+describe('cli data', () => {
+  const input = path.join(tmp, 'mixed.jsonl');
+  writeFileSync(input, `${LINES.join('\n')}\n`);
+
+  it('reports kept and skipped records with line numbers and reasons', async () => {
+    const out = path.join(tmp, 'answer.jsonl');
+    const run = await cli('data', '--input', input, '--strategy', 'answer', '--out', out, '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const report = lastJson(run.stdout) as { kept: number; skipped: { line: number; reason: string }[] };
+    expect(report.kept).toBe(2);
+    expect(report.skipped.map((s) => s.line)).toEqual([2, 3, 5, 6]);
+    expect(report.skipped[0].reason).toMatch(/invalid JSON/);
+    expect(report.skipped[1].reason).toMatch(/never closed/);
+    expect(report.skipped[2].reason).toMatch(/no assistant turn|ends with a user turn/);
+    expect(report.skipped[3].reason).toMatch(/empty answer/);
+    expect(readOut(out)).toEqual([
+      { prompt: 'How many apples are in 3 bags of 4?', completion: 'There are 3 * 4 = 12 apples.\n#### 12' },
+      { prompt: 'What is 2+2?', completion: '2 + 2 = 4.' },
+    ]);
+  });
+
+  it('original keeps the dataset response; full keeps the reasoning', async () => {
+    const original = path.join(tmp, 'original.jsonl');
+    expect((await cli('data', '--input', input, '--strategy', 'original', '--out', original)).code).toBe(0);
+    expect(readOut(original)[0].completion).toBe('3*4=<<3*4=12>>12\n#### 12');
+    const full = path.join(tmp, 'full.jsonl');
+    expect((await cli('data', '--input', input, '--strategy', 'full', '--out', full)).code).toBe(0);
+    expect(readOut(full)[1].completion).toBe('<think>\nAdd 2 and 2: 2 + 2 = 4.\n</think>\n\n2 + 2 = 4.');
+  });
+
+  it('with a tokenizer, reports token lengths and truncation', async () => {
+    const out = path.join(tmp, 'tok.jsonl');
+    const tok = writeTokenizerFiles(path.join(tmp, 'tok'));
+    const run = await cli('data', '--input', input, '--strategy', 'full', '--out', out, '--tokenizer', tok, '--max-length', '40', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const report = lastJson(run.stdout) as { unit: string; truncated: number; lengths: Record<string, { max: number }> };
+    expect(report.unit).toBe('tokens');
+    expect(report.truncated).toBeGreaterThan(0);
+    expect(report.lengths.prompt.max + report.lengths.completion.max).toBeLessThanOrEqual(40);
+  });
+
+  it('bad usage gets one clear line and exit code 2', async () => {
+    const run = await cli('data', '--input', input, '--strategy', 'summary', '--out', path.join(tmp, 'x.jsonl'));
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe('error: --strategy must be one of original, answer, think-summary, full, got "summary"');
+    const missing = await cli('data', '--input', path.join(tmp, 'nope.jsonl'), '--strategy', 'answer', '--out', path.join(tmp, 'x.jsonl'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/nope\.jsonl/);
+  });
+
+  it('reads all 7,473 GSM8K train records with the original strategy', async () => {
+    if (!hasShared('data', 'gsm8k', 'train.jsonl')) return;
+    const out = path.join(tmp, 'gsm8k.jsonl');
+    const run = await cli('data', '--input', sharedPath('data', 'gsm8k', 'train.jsonl'), '--strategy', 'original', '--out', out, '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(lastJson(run.stdout)).toMatchObject({ read: 7473, kept: 7473, skipped: [] });
+    expect(readOut(out)[0].completion).toMatch(/#### 72$/);
+  });
+});
