@@ -5,8 +5,9 @@ import { UsageError, type Command } from './args';
 import { data } from './commands/data';
 import { generate } from './commands/generate';
 import { logits } from './commands/logits';
+import { synth } from './commands/synth';
 
-const COMMANDS: Record<string, Command> = { generate, logits, data };
+const COMMANDS: Record<string, Command> = { generate, logits, data, synth };
 
 const HELP = `Distill Lab command line: run models with the same code as the browser app.
 

@@ -82,4 +82,20 @@ describe('cli data', () => {
     expect(lastJson(run.stdout)).toMatchObject({ read: 7473, kept: 7473, skipped: [] });
     expect(readOut(out)[0].completion).toMatch(/#### 72$/);
   });
+
+  it('synth writes the same bytes for a seed, and a GSM8K-schema eval split', async () => {
+    const [a, b, evalFile] = ['a.jsonl', 'b.jsonl', 'eval.jsonl'].map((f) => path.join(tmp, f));
+    expect((await cli('synth', '--n', '50', '--seed', '3', '--difficulty', '1-2', '--out', a, '--eval-out', evalFile, '--eval-n', '20')).code).toBe(0);
+    expect((await cli('synth', '--n', '50', '--seed', '3', '--difficulty', '1-2', '--out', b)).code).toBe(0);
+    expect(readFileSync(a, 'utf8')).toBe(readFileSync(b, 'utf8'));
+    const train = readFileSync(a, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(train).toHaveLength(50);
+    expect(train.every((r) => r.difficulty <= 2 && /^<think>/.test(r.generation))).toBe(true);
+    const evalRows = readFileSync(evalFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(evalRows).toHaveLength(20);
+    expect(evalRows.every((r) => /#### \d+$/.test(r.answer) && typeof r.question === 'string')).toBe(true);
+    const bad = await cli('synth', '--n', '5', '--difficulty', '5', '--out', a);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--difficulty must be a step count 1-4/);
+  });
 });

@@ -25,7 +25,9 @@ const CLAUSE_BREAK = /([,;:]\s+|\s*[—–]\s*)/;
 const FILLER =
   /^(?:(?:but|so|and|oh|ah|hmm+|well|okay|ok)\s+)?(?:wait(?: a (?:second|minute|moment))?|hmm+|no|nope|oh|oops|ah|okay|ok|alright|well|actually|hold on)[.!]*$/i;
 // A clause saying that an earlier step was wrong.
-const ERROR = /\b(?:wrong|not right|not correct|incorrect|mistake|miscalculat\w*|can't be right|doesn't make sense)\b/i;
+const ERROR = /\b(?:wrong|not right|not correct|incorrect|mistake|miscalculat\w*|slipped|can't be right|doesn't make sense)\b/i;
+// A clause that announces the redo of a step ("Let me recompute: 157 + 98 = 255."): the redo stays.
+const REDO = /^(?:(?:so|ok|okay)[, ]+)?(?:let me|let's|let us|i'll|i will)\s+(?:re-?do|re-?compute|re-?calculate|re-?work|fix|correct|try)\b(?:\s+(?:that|this|it|again|the (?:step|calculation)))*$/i;
 // Re-checks, speculation and confirmations: a summary needs none of them, computation or not.
 const DROP = [
   /^(?:(?:so|and|but|now|then|first|also)[, ]+)?(?:let me|let's|let us)\s+(?:check|double[- ]check|verify|re-?read|re-?check|re-?calculate|re-?compute|re-?count|think|see|make sure|confirm|go back|reconsider)\b/i,
@@ -45,14 +47,24 @@ const NUMBER = String.raw`\(?\$?-?\d[\d,]*(?:\.\d+)?\)?`;
 const EQUATION = new RegExp(String.raw`(${NUMBER}(?:\s*${OPERATOR}\s*${NUMBER})+)\s*(?:=|is|equals)\s*(${NUMBER})`, 'gi');
 
 export function summarizeReasoning(reasoning: string, opts: SummaryOptions = {}): string {
-  const kept: Kept[] = [];
-  sentences(reasoning).forEach((sentence, index) => consider(kept, sentence, index));
-  return fit(kept, opts);
+  const state: Summary = { kept: [], retracted: false };
+  sentences(reasoning).forEach((sentence, index) => consider(state, sentence, index));
+  return fit(state.kept, opts);
 }
 
-function consider(kept: Kept[], sentence: string, index: number): void {
+interface Summary {
+  kept: Kept[];
+  /** True after a retraction until the next claim: "Wait, that's wrong. I slipped." retracts once. */
+  retracted: boolean;
+}
+
+function consider(state: Summary, sentence: string, index: number): void {
+  const { kept } = state;
   const { rest, stripped, corrects } = stripFiller(sentence);
-  if (corrects) takeBackLastClaim(kept);
+  if (corrects && !state.retracted) {
+    takeBackLastClaim(kept);
+    state.retracted = true;
+  }
   if (!rest || rest.endsWith('?') || DROP.some((p) => p.test(rest))) return;
   const conclusion = CONCLUSION.test(rest);
   const computation = COMPUTATION.test(rest);
@@ -69,6 +81,7 @@ function consider(kept: Kept[], sentence: string, index: number): void {
   const text = rest[0].toUpperCase() + rest.slice(1);
   if (kept.some((k) => k.text === text)) return;
   kept.push({ index, text, rank: conclusion ? 0 : computation ? 1 : 2, equations });
+  if (conclusion || computation) state.retracted = false;
 }
 
 /** Lines, then sentences, without list markers. */
@@ -85,7 +98,8 @@ function stripFiller(sentence: string): { rest: string; stripped: boolean; corre
   const pieces = sentence.split(CLAUSE_BREAK); // clauses at even indices, the breaks between them at odd ones
   let i = 0;
   let corrects = false;
-  while (i < pieces.length && (FILLER.test(pieces[i]) || ERROR.test(pieces[i]))) {
+  const lead = (p: string, at: number) => FILLER.test(p) || ERROR.test(p) || (REDO.test(p) && at + 2 < pieces.length);
+  while (i < pieces.length && lead(pieces[i], i)) {
     corrects ||= ERROR.test(pieces[i]) || /\bno(?:pe)?\b/i.test(pieces[i]);
     i += 2;
   }

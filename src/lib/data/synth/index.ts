@@ -1,0 +1,123 @@
+// `synth`: the offline synthetic teacher, the app's default data. It writes grade-school word
+// problems as small arithmetic programs, and for each one a GSM8K-style human solution and an
+// R1-style response (<think> … </think> then a concise worked answer), deterministically per seed.
+//
+// Held-out guarantee of `synthEvalSet`: its problems come from a separate seed space (the seed
+// xor 0x9e3779b9, hashed with the eval stream tag; train and pretraining text use their own
+// tags), and no eval question equals a question of `synthDataset` called with the same options
+// (n, seed, difficulty); eval questions are also distinct among themselves. Against other train
+// seeds or sizes the overlap is only what chance gives over independent draws (rare: numbers,
+// names and wording vary), not excluded.
+import { buildProblem, type Built, type SynthProblem, type SynthStep } from './problem';
+import { Dice, hash32, STREAM } from './rng';
+import { FAMILIES } from './templates';
+import { writeGeneration, writeOriginal } from './writers';
+import { factBlock, narrative } from './corpus';
+
+export type { SynthProblem, SynthStep };
+
+export interface SynthOptions {
+  n: number;
+  seed: number;
+  /** Steps per problem, 1..4: one value or an inclusive range; default [1, 4], uniform. */
+  difficulty?: number | [number, number];
+}
+
+/** A distilled training record (one JSONL line). */
+export interface SynthRecord {
+  question: string;
+  /** GSM8K-style human solution: step lines with <<a*b=c>> annotations, then "#### N". */
+  answer: string;
+  /** R1-style teacher output: "<think>\n…\n</think>\n\n" + worked answer ending "The answer is N.\n#### N". */
+  generation: string;
+  difficulty: number;
+  template: string;
+  id: string;
+}
+
+/** A held-out record in GSM8K's schema. */
+export interface SynthEvalRecord {
+  question: string;
+  answer: string;
+  difficulty: number;
+  template: string;
+  id: string;
+}
+
+const EVAL_SEED_MASK = 0x9e3779b9;
+
+function difficultyRange(d: SynthOptions['difficulty']): [number, number] {
+  const [lo, hi] = d === undefined ? [1, 4] : typeof d === 'number' ? [d, d] : d;
+  if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 1 || hi > 4 || lo > hi) {
+    throw new Error(`synth: difficulty must be integers within 1..4, got ${JSON.stringify(d)}`);
+  }
+  return [lo, hi];
+}
+
+function checkOptions(opts: { n: number; seed: number }): void {
+  if (!Number.isInteger(opts.n) || opts.n < 0) throw new Error(`synth: n must be a non-negative integer, got ${opts.n}`);
+  if (!Number.isInteger(opts.seed)) throw new Error(`synth: seed must be an integer, got ${opts.seed}`);
+}
+
+/** Record `index` of a stream: its own dice, so each record is rebuilt alone and sizes nest. */
+function record(stream: number, seed: number, index: number, [lo, hi]: [number, number], idPrefix: string): { built: Built; d: Dice } {
+  const d = new Dice(hash32(seed, stream, index));
+  const difficulty = d.int(lo, hi);
+  // Rarely a family's random draws find no chain of this length; then the next family tries.
+  const first = FAMILIES.indexOf(d.pick(FAMILIES));
+  for (let k = 0; k < FAMILIES.length; k++) {
+    const built = buildProblem(d, FAMILIES[(first + k) % FAMILIES.length], difficulty, `${idPrefix}-${index}`);
+    if (built) return { built, d };
+  }
+  throw new Error(`synth: no template family produced a ${difficulty}-step problem (record ${index})`);
+}
+
+function trainRecords(opts: SynthOptions): { built: Built; d: Dice }[] {
+  checkOptions(opts);
+  const range = difficultyRange(opts.difficulty);
+  return Array.from({ length: opts.n }, (_, i) => record(STREAM.train, opts.seed, i, range, `synth-train-${opts.seed}`));
+}
+
+export function synthProblems(opts: SynthOptions): SynthProblem[] {
+  return trainRecords(opts).map((r) => r.built.problem);
+}
+
+export function synthDataset(opts: SynthOptions): SynthRecord[] {
+  return trainRecords(opts).map(({ built, d }) => {
+    const { question, difficulty, template, id } = built.problem;
+    // Both writers draw from the record's own dice, after the problem: fixed order, fixed output.
+    const answer = writeOriginal(built, d);
+    return { question, answer, generation: writeGeneration(built, d), difficulty, template, id };
+  });
+}
+
+/** Held-out problems in GSM8K's schema; see the guarantee at the top of this file. */
+export function synthEvalSet(opts: SynthOptions): SynthEvalRecord[] {
+  const seen = new Set(synthProblems(opts).map((p) => p.question));
+  const range = difficultyRange(opts.difficulty);
+  const seed = (opts.seed ^ EVAL_SEED_MASK) | 0;
+  const out: SynthEvalRecord[] = [];
+  // Duplicates are rare; the bound only stops a pathological call (n far above what exists).
+  for (let j = 0; out.length < opts.n; j++) {
+    if (j > 4 * opts.n + 1000) throw new Error(`synth: could not find ${opts.n} distinct held-out problems`);
+    const { built, d } = record(STREAM.eval, seed, j, range, `synth-eval-${opts.seed}`);
+    const { question, difficulty, template, id } = built.problem;
+    if (seen.has(question)) continue;
+    seen.add(question);
+    out.push({ question, answer: writeOriginal(built, d), difficulty, template, id });
+  }
+  return out;
+}
+
+/**
+ * `n` plain-text documents for pretraining: problem statements (about 45%), narrative
+ * paragraphs (20%) and blocks of arithmetic facts (35%). No solutions and no answer markers.
+ */
+export function pretrainCorpus(opts: { n: number; seed: number }): string[] {
+  checkOptions(opts);
+  return Array.from({ length: opts.n }, (_, i) => {
+    const { built, d } = record(STREAM.pretrain, opts.seed, i, [1, 4], `synth-pretrain-${opts.seed}`);
+    const roll = d.int(0, 99);
+    return roll < 45 ? built.problem.question : roll < 65 ? narrative(d, built) : factBlock(d);
+  });
+}
