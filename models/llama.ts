@@ -3,7 +3,8 @@
 // pass serves inference (with a KV cache) and training (tf.variableGrads over it).
 import * as tf from '@tensorflow/tfjs';
 import { expectedWeightShapes, type LlamaConfig } from './config';
-import { matMulNT } from './ops';
+import { gatherRows, matMulNT } from './ops';
+import type { LoraAdapters } from './lora';
 
 /** Keys and values of every layer, after rotary embedding: [batch, kvHeads, length, headDim]. */
 export interface KVCache {
@@ -27,6 +28,8 @@ export interface ForwardOptions {
   segmentIds?: tf.Tensor2D;
   /** Past keys and values. When given, the result carries the extended cache. */
   cache?: KVCache;
+  /** Training: seeds LoRA dropout (none without it, as in inference). */
+  dropoutSeed?: number;
 }
 
 export interface ForwardResult {
@@ -67,6 +70,10 @@ export function ropeInverseFrequencies(c: LlamaConfig): Float32Array {
 export class LlamaModel {
   private readonly invFreq: Float32Array;
   private rotaryCache: [tf.Tensor2D, tf.Tensor2D] | null = null;
+  /** LoRA adapters beside the frozen weights, when attached. */
+  adapters: LoraAdapters | null = null;
+  /** Set for one training forward pass: LoRA dropout, a distinct seed for every adapter call. */
+  private dropout: { seed: number; calls: number } | null = null;
 
   constructor(
     readonly config: LlamaConfig,
@@ -113,9 +120,16 @@ export class LlamaModel {
   private linear(x: tf.Tensor, name: string): tf.Tensor {
     const w = this.w(`${name}.weight`);
     const lead = x.shape.slice(0, -1);
-    let y: tf.Tensor = matMulNT(x.reshape([-1, x.shape[x.shape.length - 1]]), w as tf.Tensor2D);
+    const rows = x.reshape([-1, x.shape[x.shape.length - 1]]) as tf.Tensor2D;
+    let y: tf.Tensor = matMulNT(rows, w as tf.Tensor2D);
     const bias = this.weights.get(`${name}.bias`);
     if (bias) y = y.add(bias);
+    const lora = this.adapters?.layers.get(name);
+    if (lora) {
+      const rate = this.adapters!.config.dropout;
+      const input = this.dropout && rate > 0 ? tf.dropout(rows, rate, undefined, this.dropout.seed + this.dropout.calls++) : rows;
+      y = y.add(matMulNT(matMulNT(input as tf.Tensor2D, lora.a as tf.Tensor2D), lora.b as tf.Tensor2D).mul(this.adapters!.scale));
+    }
     return y.reshape([...lead, w.shape[0]]);
   }
 
@@ -217,7 +231,8 @@ export class LlamaModel {
 
   /** Token embeddings, [batch, time, hidden]. */
   embed(ids: tf.Tensor2D): tf.Tensor3D {
-    return tf.gather(this.w('model.embed_tokens.weight'), ids) as tf.Tensor3D;
+    const [b, t] = ids.shape;
+    return gatherRows(this.w('model.embed_tokens.weight') as tf.Tensor2D, ids.reshape([-1]) as tf.Tensor1D).reshape([b, t, this.config.hiddenSize]);
   }
 
   /**
@@ -229,6 +244,7 @@ export class LlamaModel {
     const pastLength = opts.cache?.length ?? 0;
     const newKeys: tf.Tensor4D[] = [];
     const newValues: tf.Tensor4D[] = [];
+    this.dropout = opts.dropoutSeed === undefined ? null : { seed: opts.dropoutSeed, calls: 0 };
     const hidden = tf.tidy(() => {
       const positions = opts.positions ?? tf.range(pastLength, pastLength + time, 1, 'int32').expandDims(0).tile([batch, 1]);
       const [cos, sin] = this.rotary(positions as tf.Tensor2D, pastLength + time - 1);
@@ -246,6 +262,7 @@ export class LlamaModel {
       }
       return this.rmsNorm(h, 'model.norm.weight') as tf.Tensor3D;
     });
+    this.dropout = null;
     if (!opts.cache) return { hidden };
     return { hidden, cache: { keys: newKeys, values: newValues, length: pastLength + time } };
   }

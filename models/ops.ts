@@ -24,3 +24,20 @@ export const matMulNT = tf.customGrad(((x: tf.Tensor, w: tf.Tensor, save: tf.Gra
     },
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
+
+/**
+ * Rows of `x` [rows, width] at `indices` [n] → [n, width]. Its gradient scatters back with
+ * scatterND (which sums repeated indices): tf.gather's own gradient needs UnsortedSegmentSum,
+ * which the wasm backend lacks. Serves the embedding lookup and the loss's row selection.
+ */
+export const gatherRows = tf.customGrad(((x: tf.Tensor, indices: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([indices]);
+  const shape = x.shape;
+  return {
+    value: tf.gather(x, indices),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [idx] = saved;
+      return [tf.scatterND(idx.reshape([-1, 1]), dy, shape), tf.zerosLike(idx)];
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor2D, indices: tf.Tensor1D) => tf.Tensor2D;

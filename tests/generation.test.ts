@@ -2,23 +2,12 @@
 // generation controls (sampling seeds, top-k/top-p, stop tokens, stop strings, limits).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../models/config';
 import { LlamaModel, disposeCache } from '../models/llama';
 import { generate, leftPad } from '../models/generate';
 import { argmax, sampleToken } from '../models/sampling';
 import { Rng } from '../src/lib/random';
-import { randomWeights } from './helpers/naive-llama';
-import { naiveConfigOf, tinyConfig } from './helpers/random-model';
+import { tinyModel } from './helpers/tiny-model';
 import { maxAbsDiff, NODE_BACKENDS, useBackend } from './helpers/tf';
-import { expectedWeightShapes } from '../models/config';
-
-function tinyModel(family: 'llama' | 'qwen2' | 'llama3' = 'qwen2', seed = 3): LlamaModel {
-  const raw = tinyConfig(family, { vocab_size: 64 });
-  const config = parseConfig(raw);
-  const shapes = expectedWeightShapes(config);
-  const weights = randomWeights(naiveConfigOf(raw), seed, 0.5);
-  return LlamaModel.fromArrays(config, new Map([...weights].map(([n, data]) => [n, { shape: shapes.get(n)!, data }])));
-}
 
 async function fullLogits(model: LlamaModel, ids: number[]): Promise<number[][]> {
   const { hidden } = model.forward(tf.tensor2d([ids], [1, ids.length], 'int32'));
@@ -32,7 +21,7 @@ describe.each(NODE_BACKENDS)('generation on %s', (backend) => {
   let model: LlamaModel;
   beforeAll(async () => {
     await useBackend(backend);
-    model = tinyModel();
+    model = tinyModel('qwen2', { vocab_size: 64 }, 3, 0.5);
   });
 
   it('KV-cache decoding gives the logits of a full forward pass', async () => {

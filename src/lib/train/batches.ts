@@ -1,0 +1,81 @@
+// Training rows → micro-batches → optimizer steps, in a seeded order per epoch. The order is a
+// pure function of (seed, epoch), so a checkpoint only needs the epoch and the position in it.
+import * as tf from '@tensorflow/tfjs';
+import { packBestFitDecreasing, padRows, unpackedRows, type TrainRow } from '../data/pack';
+import type { TokenizedExample } from '../data/tokenize';
+import { Rng } from '../random';
+import type { TrainConfig } from './config';
+import { lossTargets, type LossTargets } from './loss';
+
+export interface MicroBatch {
+  rows: TrainRow[];
+  /** Padded length of every row. */
+  length: number;
+  targets: LossTargets;
+  /** Real (non-padding) tokens. */
+  tokens: number;
+}
+
+export function trainRows(examples: TokenizedExample[], c: Pick<TrainConfig, 'packing' | 'maxLength'>): TrainRow[] {
+  return c.packing ? packBestFitDecreasing(examples, c.maxLength) : unpackedRows(examples);
+}
+
+/** The rows in epoch `epoch`'s order: a Fisher–Yates shuffle seeded by (seed, epoch). */
+export function epochOrder(count: number, seed: number, epoch: number): number[] {
+  const rng = new Rng((Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) + epoch * 0x632be5ab) >>> 0);
+  const order = Array.from({ length: count }, (_, i) => i);
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+function microBatch(rows: TrainRow[]): MicroBatch {
+  const length = Math.max(...rows.map((r) => r.ids.length));
+  const padded = padRows(rows, length, 0);
+  return {
+    rows: padded,
+    length,
+    targets: lossTargets(padded),
+    tokens: rows.reduce((n, r) => n + r.ids.length, 0),
+  };
+}
+
+/** Rows in order, cut into micro-batches of batchSize rows, or of at most batchTokens padded tokens. */
+export function microBatches(rows: TrainRow[], c: Pick<TrainConfig, 'batchSize' | 'batchTokens'>): MicroBatch[] {
+  const out: MicroBatch[] = [];
+  let current: TrainRow[] = [];
+  let longest = 0;
+  for (const row of rows) {
+    const nextLongest = Math.max(longest, row.ids.length);
+    const full = c.batchTokens > 0 ? (current.length + 1) * nextLongest > c.batchTokens : current.length === c.batchSize;
+    if (current.length > 0 && full) {
+      out.push(microBatch(current));
+      current = [];
+      longest = 0;
+    }
+    current.push(row);
+    longest = Math.max(longest, row.ids.length);
+  }
+  if (current.length) out.push(microBatch(current));
+  return out;
+}
+
+/** Micro-batches of one epoch, grouped into optimizer steps of gradAccumSteps each (the last may be short). */
+export function epochSteps(rows: TrainRow[], c: TrainConfig, epoch: number): MicroBatch[][] {
+  const ordered = epochOrder(rows.length, c.seed, epoch).map((i) => rows[i]);
+  const batches = microBatches(ordered, c);
+  const steps: MicroBatch[][] = [];
+  for (let i = 0; i < batches.length; i += c.gradAccumSteps) steps.push(batches.slice(i, i + c.gradAccumSteps));
+  return steps;
+}
+
+export function batchTensors(mb: MicroBatch) {
+  const shape: [number, number] = [mb.rows.length, mb.length];
+  return {
+    ids: tf.tensor2d(mb.rows.flatMap((r) => r.ids), shape, 'int32'),
+    positions: tf.tensor2d(mb.rows.flatMap((r) => r.positions), shape, 'int32'),
+    segments: tf.tensor2d(mb.rows.flatMap((r) => r.segments), shape, 'int32'),
+  };
+}

@@ -1,0 +1,117 @@
+// Masked next-token cross-entropy without a [batch, length, vocab] tensor: the LM head and softmax
+// run only on the positions whose next token is trained, a chunk of rows at a time, and the
+// backward pass recomputes each chunk's logits instead of keeping them.
+import * as tf from '@tensorflow/tfjs';
+import { gatherRows, matMulNT } from '../../../models/ops';
+
+export interface LossTargets {
+  /** Flat positions (row * length + t) whose hidden state predicts a trained token. */
+  positions: Int32Array;
+  /** The token each of those positions must predict. */
+  targets: Int32Array;
+}
+
+/** Statistics the forward pass computes on the side (no gradient flows through them). */
+export interface LossStats {
+  /** Summed negative log-likelihood over the targets. */
+  nll: number;
+  correct: number;
+  count: number;
+}
+
+/**
+ * Which positions are trained in a batch of rows: position t predicts token t+1 when that token
+ * is masked in and belongs to the same example (segment) as t.
+ */
+export function lossTargets(rows: { ids: number[]; mask: number[]; segments: number[] }[]): LossTargets {
+  const positions: number[] = [];
+  const targets: number[] = [];
+  const length = rows[0]?.ids.length ?? 0;
+  rows.forEach((row, r) => {
+    for (let t = 0; t + 1 < row.ids.length; t++) {
+      if (row.mask[t + 1] && row.segments[t + 1] !== 0 && row.segments[t + 1] === row.segments[t]) {
+        positions.push(r * length + t);
+        targets.push(row.ids[t + 1]);
+      }
+    }
+  });
+  return { positions: Int32Array.from(positions), targets: Int32Array.from(targets) };
+}
+
+/**
+ * Summed cross-entropy of `hidden` rows [n, H] against `targets` under the head [V, H], in chunks
+ * of `chunkRows`. `stats` receives the loss, the correct count and the count as plain numbers
+ * (computed on the forward pass only).
+ */
+function chunkedCrossEntropy(hidden: tf.Tensor2D, head: tf.Tensor2D, targets: Int32Array, chunkRows: number, stats?: (s: { nll: tf.Tensor; correct: tf.Tensor }) => void): tf.Scalar {
+  const vocab = head.shape[0];
+  const chunks: [number, number][] = [];
+  for (let start = 0; start < targets.length; start += chunkRows) chunks.push([start, Math.min(targets.length, start + chunkRows)]);
+  const onehot = (s: number, e: number) => tf.oneHot(tf.tensor1d(targets.subarray(s, e), 'int32'), vocab);
+
+  const loss = tf.customGrad(((h: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([h, w]);
+    const value = tf.tidy(() => {
+      let nll: tf.Tensor = tf.scalar(0);
+      let correct: tf.Tensor = tf.scalar(0);
+      for (const [s, e] of chunks) {
+        const logits = matMulNT(h.slice([s, 0], [e - s, -1]) as tf.Tensor2D, w as tf.Tensor2D);
+        const picked = logits.mul(onehot(s, e)).sum(1);
+        nll = nll.add(tf.logSumExp(logits, 1).sub(picked).sum());
+        correct = correct.add(tf.equal(logits.argMax(1), tf.tensor1d(targets.subarray(s, e), 'int32')).sum());
+      }
+      stats?.({ nll: tf.keep(nll.clone()), correct: tf.keep(correct) });
+      return nll as tf.Scalar;
+    });
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sh, sw] = saved as tf.Tensor2D[];
+        let dHead: tf.Tensor = tf.zerosLike(sw);
+        const dHidden: tf.Tensor[] = [];
+        for (const [s, e] of chunks) {
+          const [dh, dw] = tf.tidy(() => {
+            const rows = sh.slice([s, 0], [e - s, -1]) as tf.Tensor2D;
+            // d(logsumexp − picked)/dlogits = softmax − onehot
+            const g = tf.softmax(matMulNT(rows, sw)).sub(onehot(s, e)).mul(dy) as tf.Tensor2D;
+            return [tf.matMul(g, sw), tf.matMul(g.transpose(), rows)];
+          });
+          dHidden.push(dh);
+          const next = dHead.add(dw);
+          tf.dispose([dHead, dw]);
+          dHead = next;
+        }
+        const dh = dHidden.length ? tf.concat(dHidden, 0) : tf.zerosLike(sh);
+        tf.dispose(dHidden);
+        return [dh, dHead];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (h: tf.Tensor, w: tf.Tensor) => tf.Scalar;
+  return loss(hidden, head);
+}
+
+export interface MaskedLossOptions {
+  /** Rows of logits computed at once: bounds the [rows, vocab] tensor. */
+  chunkRows: number;
+}
+
+/**
+ * Summed masked cross-entropy of final hidden states [B, T, H]. Returns the loss tensor (for
+ * gradients) and a promise of the side statistics.
+ */
+export function maskedLoss(hidden: tf.Tensor3D, head: tf.Tensor2D, t: LossTargets, opts: MaskedLossOptions): { loss: tf.Scalar; stats: () => Promise<LossStats> } {
+  const [b, len, h] = hidden.shape;
+  let side: { nll: tf.Tensor; correct: tf.Tensor } | null = null;
+  const selected = gatherRows(hidden.reshape([b * len, h]) as tf.Tensor2D, tf.tensor1d(t.positions, 'int32'));
+  const loss = chunkedCrossEntropy(selected, head, t.targets, opts.chunkRows, (s) => (side = s));
+  return {
+    loss,
+    stats: async () => {
+      if (!side) return { nll: 0, correct: 0, count: t.targets.length };
+      const { nll, correct } = side as { nll: tf.Tensor; correct: tf.Tensor };
+      const [n, c] = await Promise.all([nll.data(), correct.data()]);
+      tf.dispose([nll, correct]);
+      return { nll: n[0], correct: c[0], count: t.targets.length };
+    },
+  };
+}
