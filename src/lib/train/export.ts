@@ -2,8 +2,8 @@
 // checkpoint (transformers' from_pretrained) or a PEFT LoRA adapter (peft's PeftModel).
 import * as tf from '@tensorflow/tfjs';
 import type { LlamaModel } from '../../../models/llama';
-import { LORA_TARGETS, LoraAdapters, moduleName, type LoraLayer, type LoraTarget } from '../../../models/lora';
-import { readSafetensors, writeSafetensors, type LoadedTensor, type TensorToWrite } from '../../../models/safetensors';
+import { LORA_TARGETS, LoraAdapters, moduleName, type LoraConfig, type LoraLayer, type LoraTarget } from '../../../models/lora';
+import { readSafetensors, writeSafetensors, type TensorToWrite } from '../../../models/safetensors';
 import type { ModelFiles } from '../../../models/files';
 import { writeJson, type FileStore } from '../storage/file-store';
 
@@ -74,16 +74,7 @@ export async function exportPeftAdapter(adapters: LoraAdapters, out: FileStore, 
   return [ADAPTER_CONFIG, ADAPTER_WEIGHTS];
 }
 
-interface PeftConfig {
-  peft_type?: unknown;
-  r?: unknown;
-  lora_alpha?: unknown;
-  lora_dropout?: unknown;
-  target_modules?: unknown;
-  [option: string]: unknown;
-}
-
-/** PEFT options that would change what the adapter computes, with the value we can honour. */
+/** PEFT options that would change what the adapter computes, with the values we can honour. */
 const UNSUPPORTED: [option: string, supported: (v: unknown) => boolean, what: string][] = [
   ['use_dora', (v) => !v, 'DoRA'],
   ['use_rslora', (v) => !v, 'rank-stabilized LoRA (scale α/√r)'],
@@ -95,6 +86,35 @@ const UNSUPPORTED: [option: string, supported: (v: unknown) => boolean, what: st
   ['alpha_pattern', (v) => v == null || Object.keys(v as object).length === 0, 'per-module alphas'],
 ];
 
+class AdapterError extends Error {
+  constructor(where: string, message: string) {
+    super(`${where}: ${message}`);
+    this.name = 'AdapterError';
+  }
+}
+
+function parseAdapterConfig(bytes: Uint8Array, where: string): LoraConfig {
+  const fail = (message: string) => new AdapterError(`${where}/${ADAPTER_CONFIG}`, message);
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (e) {
+    throw fail(`not valid JSON (${(e as Error).message}); the file is damaged`);
+  }
+  if (raw.peft_type !== 'LORA') throw fail(`peft_type is ${JSON.stringify(raw.peft_type)}; only LORA adapters load here`);
+  for (const [option, supported, what] of UNSUPPORTED) {
+    if (!supported(raw[option])) throw fail(`${option} is ${JSON.stringify(raw[option])}: ${what} is not supported`);
+  }
+  const { r: rank, lora_alpha: alpha, lora_dropout: dropout = 0, target_modules: targets } = raw;
+  if (typeof rank !== 'number' || !Number.isInteger(rank) || rank < 1) throw fail(`r is ${JSON.stringify(rank)}; it must be a positive integer`);
+  if (typeof alpha !== 'number' || !(alpha > 0)) throw fail(`lora_alpha is ${JSON.stringify(alpha)}; it must be a positive number`);
+  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) throw fail(`lora_dropout is ${JSON.stringify(dropout)}; it must be in [0, 1)`);
+  if (!Array.isArray(targets) || targets.length === 0 || !targets.every((t) => (LORA_TARGETS as readonly string[]).includes(t))) {
+    throw fail(`target_modules is ${JSON.stringify(targets)}; it must list some of ${LORA_TARGETS.join(', ')}`);
+  }
+  return { rank, alpha, dropout, targets: targets as LoraTarget[] };
+}
+
 /**
  * Reads a PEFT LoRA adapter (adapter_config.json + adapter_model.safetensors) for `model`,
  * checking every tensor name and shape against it. The adapters are returned, not attached.
@@ -102,56 +122,43 @@ const UNSUPPORTED: [option: string, supported: (v: unknown) => boolean, what: st
 export async function loadPeftAdapter(model: LlamaModel, files: ModelFiles | FileStore): Promise<LoraAdapters> {
   const where = files.description;
   const read = (name: string) => ('get' in files ? files.get(name) : files.read(name));
-  const fail = (message: string): never => {
-    throw new Error(`${where}: ${message}`);
-  };
+  const configBytes = await read(ADAPTER_CONFIG);
+  if (!configBytes) throw new AdapterError(where, `no ${ADAPTER_CONFIG}; is this a PEFT LoRA adapter folder?`);
+  const config = parseAdapterConfig(configBytes, where);
+  const weightBytes = await read(ADAPTER_WEIGHTS);
+  if (!weightBytes) throw new AdapterError(where, `no ${ADAPTER_WEIGHTS} beside ${ADAPTER_CONFIG}`);
 
-  const configBytes = (await read(ADAPTER_CONFIG)) ?? fail(`no ${ADAPTER_CONFIG}; is this a PEFT LoRA adapter folder?`);
-  let raw: PeftConfig;
-  try {
-    raw = JSON.parse(new TextDecoder().decode(configBytes));
-  } catch (e) {
-    return fail(`${ADAPTER_CONFIG} is not valid JSON (${(e as Error).message}); the file is damaged`);
-  }
-  if (raw.peft_type !== 'LORA') fail(`${ADAPTER_CONFIG} has peft_type ${JSON.stringify(raw.peft_type)}; only LORA adapters load here`);
-  for (const [option, supported, what] of UNSUPPORTED) {
-    if (!supported(raw[option])) fail(`${ADAPTER_CONFIG} sets ${option}=${JSON.stringify(raw[option])}: ${what} is not supported`);
-  }
-  const targets = raw.target_modules;
-  if (!Array.isArray(targets) || targets.length === 0 || !targets.every((t) => (LORA_TARGETS as readonly string[]).includes(t))) {
-    fail(`${ADAPTER_CONFIG} target_modules ${JSON.stringify(targets)} must be a list of some of ${LORA_TARGETS.join(', ')}`);
-  }
-  const { r: rank, lora_alpha: alpha, lora_dropout: dropout = 0 } = raw;
-  if (!Number.isInteger(rank) || (rank as number) < 1) fail(`${ADAPTER_CONFIG} r=${JSON.stringify(rank)} must be a positive integer`);
-  if (typeof alpha !== 'number' || !(alpha > 0)) fail(`${ADAPTER_CONFIG} lora_alpha=${JSON.stringify(alpha)} must be a positive number`);
-  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) fail(`${ADAPTER_CONFIG} lora_dropout=${JSON.stringify(dropout)} must be in [0, 1)`);
-
-  const weightBytes = (await read(ADAPTER_WEIGHTS)) ?? fail(`no ${ADAPTER_WEIGHTS} beside ${ADAPTER_CONFIG}`);
-  const { tensors } = readSafetensors(weightBytes, `${where}/${ADAPTER_WEIGHTS}`);
-  const take = (module: string, which: 'A' | 'B', shape: number[]): LoadedTensor => {
+  const file = `${where}/${ADAPTER_WEIGHTS}`;
+  const { tensors } = readSafetensors(weightBytes, file);
+  const take = (module: string, which: 'A' | 'B', shape: [number, number]): Float32Array => {
     const name = peftTensorName(module, which);
-    const t = tensors.get(name) ?? fail(`${ADAPTER_WEIGHTS} is missing "${name}", which target_modules and the model's ${model.config.numLayers} layers need`);
-    if (!(t.data instanceof Float32Array)) fail(`${ADAPTER_WEIGHTS}: "${name}" is ${t.dtype}; LoRA weights must be floating point`);
+    const t = tensors.get(name);
+    if (!t) throw new AdapterError(file, `tensor "${name}" is missing; target_modules (${config.targets.join(', ')}) and the model's ${model.config.numLayers} layers need it`);
+    if (!(t.data instanceof Float32Array)) throw new AdapterError(file, `tensor "${name}" is ${t.dtype}; LoRA weights must be floating point`);
     if (t.shape.length !== 2 || t.shape[0] !== shape[0] || t.shape[1] !== shape[1]) {
-      fail(`${ADAPTER_WEIGHTS}: "${name}" has shape [${t.shape}] but r=${rank} and the model's ${module} need [${shape}]; is the adapter for this base model?`);
+      throw new AdapterError(file, `tensor "${name}" has shape [${t.shape}] but r=${config.rank} and the model's ${module} need [${shape}]; is the adapter for this base model?`);
     }
     tensors.delete(name);
-    return t;
+    return t.data;
   };
-  // Check everything before any variable is made, so a bad file leaks nothing.
-  const found: [string, LoadedTensor, LoadedTensor][] = [];
+  // Every tensor is checked before any variable is made, so a bad file leaks nothing.
+  const found: { module: string; a: Float32Array; b: Float32Array; out: number; inp: number }[] = [];
   for (let i = 0; i < model.config.numLayers; i++) {
-    for (const target of targets as LoraTarget[]) {
+    for (const target of config.targets) {
       const module = moduleName(i, target);
       const [out, inp] = model.weights.get(`${module}.weight`)!.shape;
-      found.push([module, take(module, 'A', [rank as number, inp]), take(module, 'B', [out, rank as number])]);
+      found.push({ module, out, inp, a: take(module, 'A', [config.rank, inp]), b: take(module, 'B', [out, config.rank]) });
     }
   }
-  if (tensors.size) fail(`${ADAPTER_WEIGHTS} has tensors this model and target_modules do not use: ${[...tensors.keys()].slice(0, 3).join(', ')}`);
+  if (tensors.size) throw new AdapterError(file, `tensors that neither target_modules nor the model use: ${[...tensors.keys()].slice(0, 3).join(', ')}`);
 
   const layers = new Map<string, LoraLayer>();
-  for (const [module, a, b] of found) {
-    layers.set(module, tf.tidy(() => ({ a: tf.variable(tf.tensor2d(a.data, a.shape as [number, number]), true), b: tf.variable(tf.tensor2d(b.data, b.shape as [number, number]), true) })));
+  for (const { module, a, b, out, inp } of found) {
+    const layer = tf.tidy(() => ({
+      a: tf.variable(tf.tensor2d(a, [config.rank, inp]), true),
+      b: tf.variable(tf.tensor2d(b, [out, config.rank]), true),
+    }));
+    layers.set(module, layer);
   }
-  return new LoraAdapters({ rank: rank as number, alpha, dropout, targets: [...(targets as LoraTarget[])] }, layers);
+  return new LoraAdapters(config, layers);
 }

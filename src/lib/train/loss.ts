@@ -102,8 +102,10 @@ export interface MaskedLossOptions {
 export function maskedLoss(hidden: tf.Tensor3D, head: tf.Tensor2D, t: LossTargets, opts: MaskedLossOptions): { loss: tf.Scalar; stats: () => Promise<LossStats> } {
   const [b, len, h] = hidden.shape;
   let side: { nll: tf.Tensor; correct: tf.Tensor } | null = null;
-  const selected = gatherRows(hidden.reshape([b * len, h]) as tf.Tensor2D, tf.tensor1d(t.positions, 'int32'));
-  const loss = chunkedCrossEntropy(selected, head, t.targets, opts.chunkRows, (s) => (side = s));
+  const loss = tf.tidy(() => {
+    const selected = gatherRows(hidden.reshape([b * len, h]) as tf.Tensor2D, tf.tensor1d(t.positions, 'int32'));
+    return chunkedCrossEntropy(selected, head, t.targets, opts.chunkRows, (s) => (side = s));
+  });
   return {
     loss,
     stats: async () => {

@@ -219,7 +219,9 @@ export class Trainer {
         grads = summed;
       }
     }
-    const gradNorm = Math.sqrt((await tf.tidy(() => tf.addN(grads!.map((g) => g.square().sum()))).data())[0]);
+    const squared = tf.tidy(() => tf.addN(grads!.map((g) => g.square().sum())));
+    const gradNorm = Math.sqrt((await squared.data())[0]);
+    squared.dispose();
     const loss = lossSum / Math.max(1, totalTargets);
     const finite = Number.isFinite(loss) && Number.isFinite(gradNorm);
     if (finite) {
