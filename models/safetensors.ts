@@ -174,8 +174,9 @@ export function readTensor(bytes: Uint8Array, header: SafetensorsHeader, name: s
   if (start + info.byteLength > bytes.length) {
     throw new SafetensorsError(file, `tensor "${name}" runs past the end of the given bytes: the file is truncated — it may not have finished downloading.`);
   }
-  // slice() copies into a new, aligned buffer, so the typed-array views below are safe at any source offset.
-  const raw = bytes.slice(start, start + info.byteLength).buffer;
+  // A copy into a new, aligned buffer, so the typed-array views below are safe at any source offset.
+  // (Not bytes.slice(): on a Node Buffer, slice() is a view, not a copy.)
+  const raw = new Uint8Array(bytes.subarray(start, start + info.byteLength)).buffer;
   return { name, shape: [...info.shape], dtype: info.dtype, data: decode(raw, info, file) };
 }
 

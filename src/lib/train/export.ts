@@ -19,12 +19,14 @@ const ADAPTER_WEIGHTS = 'adapter_model.safetensors';
  * `source` has them, the tokenizer files byte for byte. Returns the names written.
  */
 export async function exportMergedModel(model: LlamaModel, out: FileStore, opts: { source?: ModelFiles } = {}): Promise<string[]> {
-  await writeJson(out, 'config.json', { ...model.config.raw, torch_dtype: 'float32' });
+  // Newer transformers write and prefer "dtype" over "torch_dtype"; set whichever is there.
+  const raw = model.config.raw;
+  await writeJson(out, 'config.json', { ...raw, torch_dtype: 'float32', ...('dtype' in raw && { dtype: 'float32' }) });
   // model.weights holds exactly the checkpoint's tensors: no lm_head when embeddings are tied.
   const tensors: TensorToWrite[] = [];
   for (const [name, weight] of model.weights) {
     const module = name.replace(/\.weight$/, '');
-    const merged = name.endsWith('.weight') && model.adapters?.layers.has(module) ? model.adapters.mergedWeight(module, weight) : null;
+    const merged = module !== name && model.adapters?.layers.has(module) ? model.adapters.mergedWeight(module, weight) : null;
     tensors.push({ name, shape: weight.shape, data: (await (merged ?? weight).data()) as Float32Array });
     merged?.dispose();
   }

@@ -1,0 +1,115 @@
+// A FileStore in the browser's Origin Private File System (OPFS): private to this site, kept
+// when the tab closes, and writable from windows and workers alike through createWritable().
+import type { FileStore } from './file-store';
+
+// Not yet in TypeScript's DOM library (the async iteration is in DOM.AsyncIterable, which this
+// project does not load; move() is a Chromium addition to the spec).
+interface IterableDirectory {
+  entries(): AsyncIterable<[string, FileSystemHandle]>;
+}
+interface MovableFile {
+  move(name: string): Promise<void>;
+}
+
+const TMP_SUFFIX = '.tmp';
+
+export function opfsAvailable(): boolean {
+  return typeof navigator !== 'undefined' && typeof navigator.storage?.getDirectory === 'function';
+}
+
+function canMove(): boolean {
+  return typeof FileSystemFileHandle !== 'undefined' && 'move' in FileSystemFileHandle.prototype;
+}
+
+function segments(path: string): string[] {
+  return path.split('/').filter((s) => s !== '');
+}
+
+function isNotFound(e: unknown): boolean {
+  return (e as DOMException)?.name === 'NotFoundError';
+}
+
+/** The folder at `path` under `root`, made when `create`; null when it does not exist. */
+async function folder(root: FileSystemDirectoryHandle, path: string, create: boolean): Promise<FileSystemDirectoryHandle | null> {
+  let dir = root;
+  try {
+    for (const part of segments(path)) dir = await dir.getDirectoryHandle(part, { create });
+  } catch (e) {
+    if (!create && isNotFound(e)) return null;
+    throw e;
+  }
+  return dir;
+}
+
+async function writeFile(handle: FileSystemFileHandle, bytes: Uint8Array): Promise<void> {
+  const stream = await handle.createWritable();
+  try {
+    await stream.write(bytes as Uint8Array<ArrayBuffer>);
+    await stream.close();
+  } catch (e) {
+    await stream.abort().catch(() => undefined);
+    throw e;
+  }
+}
+
+/**
+ * The store for one folder, e.g. "runs/abc/checkpoint". The folder is looked up on every call
+ * rather than held, so it survives removeOpfsPath (it is made again on the next write).
+ */
+export async function opfsStore(path: string): Promise<FileStore> {
+  if (!opfsAvailable()) throw new Error('This browser has no Origin Private File System (navigator.storage.getDirectory), so runs cannot be saved here.');
+  const root = await navigator.storage.getDirectory();
+  return {
+    description: `browser storage (OPFS) ${path}`,
+
+    // Written to name.tmp, then moved over the target where the browser can move files: a tab
+    // closed mid-write then leaves the old file whole. createWritable itself only commits on
+    // close(), so where move() is missing a direct write is nearly as safe.
+    async write(name, bytes) {
+      if (name.endsWith(TMP_SUFFIX)) throw new Error(`${path}: "${name}" ends in ${TMP_SUFFIX}, which is kept for writes in progress`);
+      const dir = (await folder(root, path, true))!;
+      if (!canMove()) return writeFile(await dir.getFileHandle(name, { create: true }), bytes);
+      const tmp = await dir.getFileHandle(`${name}${TMP_SUFFIX}`, { create: true });
+      await writeFile(tmp, bytes);
+      await (tmp as unknown as MovableFile).move(name);
+    },
+
+    async read(name) {
+      const dir = await folder(root, path, false);
+      try {
+        const file = await dir?.getFileHandle(name);
+        return file ? new Uint8Array(await (await file.getFile()).arrayBuffer()) : null;
+      } catch (e) {
+        if (isNotFound(e)) return null;
+        throw e;
+      }
+    },
+
+    async list() {
+      const dir = await folder(root, path, false);
+      const names: string[] = [];
+      if (!dir) return names;
+      for await (const [name, handle] of (dir as unknown as IterableDirectory).entries()) {
+        if (handle.kind === 'file' && !name.endsWith(TMP_SUFFIX)) names.push(name);
+      }
+      return names.sort();
+    },
+
+    async remove(name) {
+      const dir = await folder(root, path, false);
+      await dir?.removeEntry(name).catch((e) => {
+        if (!isNotFound(e)) throw e;
+      });
+    },
+  };
+}
+
+/** Deletes the folder at `path` (e.g. a whole run) with everything in it; missing is fine. */
+export async function removeOpfsPath(path: string): Promise<void> {
+  const parts = segments(path);
+  if (parts.length === 0) throw new Error('removeOpfsPath: refusing to delete the whole browser storage');
+  const parent = await folder(await navigator.storage.getDirectory(), parts.slice(0, -1).join('/'), false);
+  await parent?.removeEntry(parts[parts.length - 1], { recursive: true }).catch((e) => {
+    if (!isNotFound(e)) throw e;
+  });
+}
