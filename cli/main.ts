@@ -6,8 +6,9 @@ import { data } from './commands/data';
 import { generate } from './commands/generate';
 import { logits } from './commands/logits';
 import { synth } from './commands/synth';
+import { train } from './commands/train';
 
-const COMMANDS: Record<string, Command> = { generate, logits, data, synth };
+const COMMANDS: Record<string, Command> = { generate, logits, data, synth, train };
 
 const HELP = `Distill Lab command line: run models with the same code as the browser app.
 

@@ -48,7 +48,7 @@ export interface TrainResult {
   steps: number;
   history: StepMetrics[];
   skippedSteps: number;
-  /** Largest tfjs tensor memory seen during the run, in bytes. */
+  /** Largest tfjs tensor memory seen (sampled at the end of each forward and backward pass), in bytes. */
   peakBytes: number;
 }
 
@@ -202,6 +202,8 @@ export class Trainer {
         const { hidden } = this.model.forward(t.ids, { positions: t.positions, segmentIds: t.segments, dropoutSeed });
         const out = maskedLoss(hidden, head, mb.targets, { chunkRows: this.config.lossChunkRows });
         side.stats = out.stats;
+        // Every activation the backward pass needs is alive here: close to the step's peak.
+        this.peakBytes = Math.max(this.peakBytes, tf.memory().numBytes);
         // Normalized by the whole step's targets, so micro-batches add up to one big batch.
         return out.loss.div(Math.max(1, totalTargets)) as tf.Scalar;
       }, vars);
