@@ -30,6 +30,8 @@ export interface ForwardOptions {
   cache?: KVCache;
   /** Training: seeds LoRA dropout (none without it, as in inference). */
   dropoutSeed?: number;
+  /** Training: keep only each layer's input, and recompute the layer in the backward pass. */
+  gradientCheckpointing?: boolean;
 }
 
 export interface ForwardResult {
@@ -229,6 +231,59 @@ export class LlamaModel {
     return this.linear(tf.mul(gate.mul(gate.sigmoid()), this.linear(x, `${p}up_proj`)), `${p}down_proj`);
   }
 
+  /** One decoder layer: attention, then the MLP, each around a residual. */
+  private block(h: tf.Tensor, i: number, cos: tf.Tensor, sin: tf.Tensor, bias: tf.Tensor4D, past?: [tf.Tensor4D, tf.Tensor4D]) {
+    const attn = this.attention(this.rmsNorm(h, `model.layers.${i}.input_layernorm.weight`), i, cos, sin, bias, past);
+    const mid = h.add(attn.out);
+    return { h: mid.add(this.mlp(this.rmsNorm(mid, `model.layers.${i}.post_attention_layernorm.weight`), i)), k: attn.k, v: attn.v };
+  }
+
+  /** LoRA dropout seeds per layer, so a recomputed layer draws the same masks. */
+  private startDropout(seed: number | undefined, layer: number): void {
+    this.dropout = seed === undefined ? null : { seed: (seed + layer * 7919) >>> 0, calls: 0 };
+  }
+
+  /** What training updates in one layer: its LoRA matrices when adapters are attached, else its weights. */
+  private layerTrainables(layer: number): tf.Variable[] {
+    const prefix = `model.layers.${layer}.`;
+    if (this.adapters) return [...this.adapters.layers].filter(([name]) => name.startsWith(prefix)).flatMap(([, l]) => [l.a, l.b]);
+    return [...this.weights].filter(([name]) => name.startsWith(prefix)).map(([, v]) => v);
+  }
+
+  /**
+   * Gradient checkpointing: the layer keeps only its input for the backward pass, which runs the
+   * layer again to get the activations it needs. The layer's trainable tensors are explicit inputs
+   * so that their gradients flow out of the custom gradient.
+   */
+  private checkpointedBlock(h: tf.Tensor, layer: number, constants: [tf.Tensor, tf.Tensor, tf.Tensor4D], dropoutSeed?: number): tf.Tensor {
+    const params = this.layerTrainables(layer);
+    const run = (x: tf.Tensor, [cos, sin, bias]: tf.Tensor[]) => {
+      this.startDropout(dropoutSeed, layer);
+      return this.block(x, layer, cos, sin, bias as tf.Tensor4D).h;
+    };
+    const op = tf.customGrad(((...args: unknown[]) => {
+      const save = args.pop() as tf.GradSaveFunc;
+      const x = args[0] as tf.Tensor;
+      save([x, ...constants]);
+      return {
+        value: tf.tidy(() => run(x, constants)),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [x0, ...kept] = saved;
+          // tf.grads inside a backward pass replaces the engine's tape and then clears it, which
+          // the outer backward pass still needs for its clean-up: keep it aside and put it back.
+          const state = (tf.engine() as unknown as { state: { activeTape: unknown } }).state;
+          const outerTape = state.activeTape;
+          try {
+            return tf.grads((xx: tf.Tensor) => run(xx, kept))([x0, ...params], dy);
+          } finally {
+            state.activeTape = outerTape;
+          }
+        },
+      };
+    }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...inputs: tf.Tensor[]) => tf.Tensor;
+    return op(h, ...params);
+  }
+
   /** Token embeddings, [batch, time, hidden]. */
   embed(ids: tf.Tensor2D): tf.Tensor3D {
     const [b, t] = ids.shape;
@@ -244,21 +299,24 @@ export class LlamaModel {
     const pastLength = opts.cache?.length ?? 0;
     const newKeys: tf.Tensor4D[] = [];
     const newValues: tf.Tensor4D[] = [];
-    this.dropout = opts.dropoutSeed === undefined ? null : { seed: opts.dropoutSeed, calls: 0 };
     const hidden = tf.tidy(() => {
       const positions = opts.positions ?? tf.range(pastLength, pastLength + time, 1, 'int32').expandDims(0).tile([batch, 1]);
       const [cos, sin] = this.rotary(positions as tf.Tensor2D, pastLength + time - 1);
       const bias = this.attentionBias(batch, time, pastLength, opts.keyMask, opts.segmentIds);
       let h: tf.Tensor = this.embed(ids);
       for (let i = 0; i < this.config.numLayers; i++) {
-        const past = opts.cache ? ([opts.cache.keys[i], opts.cache.values[i]] as [tf.Tensor4D, tf.Tensor4D]) : undefined;
-        const attn = this.attention(this.rmsNorm(h, `model.layers.${i}.input_layernorm.weight`), i, cos, sin, bias, past);
-        if (opts.cache) {
-          newKeys.push(tf.keep(attn.k));
-          newValues.push(tf.keep(attn.v));
+        if (opts.gradientCheckpointing && !opts.cache) {
+          h = this.checkpointedBlock(h, i, [cos, sin, bias], opts.dropoutSeed);
+          continue;
         }
-        h = h.add(attn.out);
-        h = h.add(this.mlp(this.rmsNorm(h, `model.layers.${i}.post_attention_layernorm.weight`), i));
+        this.startDropout(opts.dropoutSeed, i);
+        const past = opts.cache ? ([opts.cache.keys[i], opts.cache.values[i]] as [tf.Tensor4D, tf.Tensor4D]) : undefined;
+        const out = this.block(h, i, cos, sin, bias, past);
+        if (opts.cache) {
+          newKeys.push(tf.keep(out.k));
+          newValues.push(tf.keep(out.v));
+        }
+        h = out.h;
       }
       return this.rmsNorm(h, 'model.norm.weight') as tf.Tensor3D;
     });

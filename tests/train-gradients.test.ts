@@ -20,14 +20,14 @@ const EXAMPLES: TokenizedExample[] = [
 ];
 
 /** Mean masked loss over packed rows: the function the trainer differentiates. */
-function lossFn(model: LlamaModel, chunkRows: number): () => tf.Scalar {
+function lossFn(model: LlamaModel, chunkRows: number, train: { dropoutSeed?: number; gradientCheckpointing?: boolean } = {}): () => tf.Scalar {
   const rows = padRows(packBestFitDecreasing(EXAMPLES, 16), 16, 0);
   const targets = lossTargets(rows);
   const t2 = (key: 'ids' | 'positions' | 'segments') => tf.tensor2d(rows.flatMap((r) => r[key]), [rows.length, 16], 'int32');
   const head = (model.weights.get('lm_head.weight') ?? model.weights.get('model.embed_tokens.weight')!) as tf.Tensor2D;
   return () =>
     tf.tidy(() => {
-      const { hidden } = model.forward(t2('ids'), { positions: t2('positions'), segmentIds: t2('segments') });
+      const { hidden } = model.forward(t2('ids'), { positions: t2('positions'), segmentIds: t2('segments'), ...train });
       return maskedLoss(hidden, head, targets, { chunkRows }).loss.div(targets.targets.length) as tf.Scalar;
     });
 }
@@ -107,6 +107,34 @@ describe.each(NODE_BACKENDS)('gradients vs finite differences on %s', (backend) 
     const kinds = LORA_TARGETS.flatMap((t, i) => [new RegExp(`layers\\.${i % 2}\\..*${t}\\.lora_A`), new RegExp(`layers\\.${(i + 1) % 2}\\..*${t}\\.lora_B`)]);
     expect(await checkAll(model, 7, kinds)).toBe(kinds.length);
     model.adapters.dispose();
+    model.dispose();
+  });
+
+  it.each(['full', 'lora'] as const)('gradient checkpointing gives the same gradients and uses less memory (%s)', async (mode) => {
+    await useBackend(backend);
+    const model = tinyModel('llama', { num_hidden_layers: 3 }, 14, 0.3);
+    if (mode === 'lora') model.adapters = LoraAdapters.create(model, { rank: 3, alpha: 6, dropout: 0.2, targets: [...LORA_TARGETS] }, 4);
+    const params = [...trainableParams(model).values()];
+    const gradsWith = async (gradientCheckpointing: boolean) => {
+      const before = tf.memory().numBytes;
+      let peak = 0;
+      const f = lossFn(model, 8, { dropoutSeed: 77, gradientCheckpointing });
+      const { grads, value } = tf.variableGrads(() => {
+        const l = f();
+        peak = tf.memory().numBytes - before;
+        return l;
+      }, params);
+      const out = await Promise.all(params.map(async (p) => (await grads[p.name].data()) as Float32Array));
+      tf.dispose([value, ...Object.values(grads)]);
+      return { out, peak, loss: value };
+    };
+    const plain = await gradsWith(false);
+    const checkpointed = await gradsWith(true);
+    plain.out.forEach((g, i) => g.forEach((x, j) => expect(Math.abs(x - checkpointed.out[i][j])).toBeLessThan(1e-5 + 1e-4 * Math.abs(x))));
+    expect(plain.out.some((g) => g.some((x) => x !== 0))).toBe(true);
+    console.log(`${backend} ${mode}: activations at the end of the forward pass ${plain.peak} B plain, ${checkpointed.peak} B checkpointed`);
+    expect(checkpointed.peak).toBeLessThan(plain.peak / 2);
+    model.adapters?.dispose();
     model.dispose();
   });
 });

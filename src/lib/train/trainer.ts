@@ -199,7 +199,12 @@ export class Trainer {
       const side: { stats?: () => Promise<{ nll: number; correct: number }> } = {};
       const dropoutSeed = (Math.imul(this.config.seed + 1, 0x9e3779b1) + this.step * 1009 + micro * 7919) >>> 0;
       const { value, grads: g } = tf.variableGrads(() => {
-        const { hidden } = this.model.forward(t.ids, { positions: t.positions, segmentIds: t.segments, dropoutSeed });
+        const { hidden } = this.model.forward(t.ids, {
+          positions: t.positions,
+          segmentIds: t.segments,
+          dropoutSeed,
+          gradientCheckpointing: this.config.gradientCheckpointing,
+        });
         const out = maskedLoss(hidden, head, mb.targets, { chunkRows: this.config.lossChunkRows });
         side.stats = out.stats;
         // Every activation the backward pass needs is alive here: close to the step's peak.
