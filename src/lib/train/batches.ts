@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { packBestFitDecreasing, padRows, unpackedRows, type TrainRow } from '../data/pack';
 import type { TokenizedExample } from '../data/tokenize';
-import { Rng } from '../random';
+import { Rng, shuffledIndices } from '../random';
 import type { TrainConfig } from './config';
 import { lossTargets, type LossTargets } from './loss';
 
@@ -22,13 +22,7 @@ export function trainRows(examples: TokenizedExample[], c: Pick<TrainConfig, 'pa
 
 /** The rows in epoch `epoch`'s order: a Fisher–Yates shuffle seeded by (seed, epoch). */
 export function epochOrder(count: number, seed: number, epoch: number): number[] {
-  const rng = new Rng((Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) + epoch * 0x632be5ab) >>> 0);
-  const order = Array.from({ length: count }, (_, i) => i);
-  for (let i = count - 1; i > 0; i--) {
-    const j = Math.floor(rng.next() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  return order;
+  return shuffledIndices(count, new Rng((Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) + epoch * 0x632be5ab) >>> 0));
 }
 
 function microBatch(rows: TrainRow[]): MicroBatch {
