@@ -1,8 +1,13 @@
-// The one message protocol between the page and the model worker (workers/model.worker.ts).
+// The one message protocol between the page and its workers: the model worker
+// (workers/model.worker.ts) and the training worker (workers/train.worker.ts).
 // Requests go page → worker, events go worker → page; both are discriminated unions on `type`.
 // Everything here must survive structured cloning: plain objects, arrays, File, SharedArrayBuffer.
 import type { BackendInfo, BackendName } from '../models/backend';
 import type { FinishReason } from '../models/generate';
+import type { DataReport } from '../src/lib/data/report';
+import type { StrategyName } from '../src/lib/data/types';
+import type { TrainConfig } from '../src/lib/train/config';
+import type { StepMetrics } from '../src/lib/train/trainer';
 
 // ---- page → worker ----------------------------------------------------------------------------
 
@@ -86,3 +91,73 @@ export type WorkerEvent =
   /** `text` is the final decoded text (cut at a stop string), when there is a tokenizer. */
   | { type: 'done'; stats: GenerationStats; ids: number[]; text?: string }
   | { type: 'error'; message: string; during: 'load' | 'generate' | 'message' };
+
+// ==== the training worker =======================================================================
+
+// ---- page → worker ----------------------------------------------------------------------------
+
+/** What a run trains on; a resume must name the same model, data and data options. */
+export interface TrainSource {
+  /** Names the run's folder in browser storage: runs/<runId>/… (letters, digits, . _ -). */
+  runId: string;
+  /** A Hugging Face id, an http(s) URL to a model folder, a path on this site, or picked files. */
+  model: string | File[];
+  /** A JSONL, JSON or Parquet file: an http(s) URL, a path on this site, or a picked file. */
+  data: string | File;
+  strategy: StrategyName;
+  /** Omitted: the best available (webgpu → webgl → wasm → cpu). */
+  backend?: BackendName;
+  /** Hub endpoint; default https://huggingface.co. */
+  endpoint?: string;
+  /** Default 'auto': the chat template when the tokenizer has one. */
+  promptStyle?: 'auto' | 'chat' | 'plain';
+  /** Examples held out for the eval loss; default 0. */
+  evalSize?: number;
+}
+
+export interface TrainStartRequest extends TrainSource {
+  type: 'train-start';
+  config: Partial<TrainConfig>;
+}
+
+/** Loads the model and data again, then continues from runs/<runId>/checkpoint. */
+export interface TrainResumeRequest extends TrainSource {
+  type: 'train-resume';
+}
+
+/** Stop after the current step, saving a checkpoint; ends with train-done status 'paused'. */
+export interface TrainPauseRequest {
+  type: 'train-pause';
+}
+
+/** Stop after the current step without saving; ends with train-done status 'cancelled'. */
+export interface TrainCancelRequest {
+  type: 'train-cancel';
+}
+
+export type TrainWorkerRequest = TrainStartRequest | TrainResumeRequest | TrainPauseRequest | TrainCancelRequest;
+
+// ---- worker → page ----------------------------------------------------------------------------
+
+export interface TrainDoneEvent {
+  type: 'train-done';
+  status: 'done' | 'paused' | 'cancelled';
+  /** Optimizer steps done in the run so far (all sessions together). */
+  steps: number;
+  /** Largest tfjs tensor memory seen in this session, in bytes. */
+  peakBytes: number;
+  /** Storage paths written on completion: runs/<id>/model/…, and runs/<id>/adapter/… for LoRA. */
+  exported: string[];
+}
+
+export type TrainWorkerEvent =
+  | { type: 'train-backend'; info: BackendInfo }
+  | { type: 'train-log'; line: string }
+  | { type: 'train-data'; report: DataReport }
+  /** The memory a run needs, as a sentence and as a byte total. */
+  | { type: 'train-estimate'; text: string; bytes: number }
+  | { type: 'train-step'; metrics: StepMetrics }
+  /** `store` describes where it went, e.g. "browser storage (OPFS) runs/a/checkpoint". */
+  | { type: 'train-checkpoint'; step: number; store: string }
+  | TrainDoneEvent
+  | { type: 'train-error'; message: string };
