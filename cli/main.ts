@@ -2,13 +2,16 @@
 // Usage: npm run -s cli -- <command> [options]
 import * as tf from '@tensorflow/tfjs';
 import { UsageError, type Command } from './args';
+import { compare } from './commands/compare';
 import { data } from './commands/data';
+import { evalCommand } from './commands/eval';
 import { generate } from './commands/generate';
 import { logits } from './commands/logits';
+import { score } from './commands/score';
 import { synth } from './commands/synth';
 import { train } from './commands/train';
 
-const COMMANDS: Record<string, Command> = { generate, logits, data, synth, train };
+const COMMANDS: Record<string, Command> = { generate, logits, data, synth, train, eval: evalCommand, score, compare };
 
 const HELP = `Distill Lab command line: run models with the same code as the browser app.
 

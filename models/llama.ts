@@ -311,7 +311,8 @@ export class LlamaModel {
         }
         this.startDropout(opts.dropoutSeed, i);
         const past = opts.cache ? ([opts.cache.keys[i], opts.cache.values[i]] as [tf.Tensor4D, tf.Tensor4D]) : undefined;
-        const out = this.block(h, i, cos, sin, bias, past);
+        // A tidy per layer: its attention scores ([B, heads, T, T]) go before the next layer's come.
+        const out = tf.tidy(() => this.block(h, i, cos, sin, bias, past));
         if (opts.cache) {
           newKeys.push(tf.keep(out.k));
           newValues.push(tf.keep(out.v));
