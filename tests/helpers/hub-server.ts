@@ -45,8 +45,8 @@ export async function startHubServer(repos: Record<string, string>, opts: { revi
       res.writeHead(405, { ...CORS, Allow: 'GET, HEAD' }).end();
       return;
     }
-    // /{org}/{name}/resolve/{revision}/{file...}
-    const m = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(pathname);
+    // /{org}/{name}/resolve/{revision}/{file...}, and datasets at /datasets/{org}/{name}/resolve/…
+    const m = /^\/((?:datasets\/)?[^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(pathname);
     const dir = m ? repos[m[1]] : undefined;
     if (!m || dir === undefined || m[2] !== revision || m[3].split('/').some((p) => p === '..' || p === '')) {
       notFound();
