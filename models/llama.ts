@@ -3,7 +3,7 @@
 // pass serves inference (with a KV cache) and training (tf.variableGrads over it).
 import * as tf from '@tensorflow/tfjs';
 import { expectedWeightShapes, type LlamaConfig } from './config';
-import { gatherRows, matMulNT } from './ops';
+import { batchMatMul, gatherRows, matMulNT, matMulNTFrozen } from './ops';
 import type { LoraAdapters } from './lora';
 
 /** Keys and values of every layer, after rotary embedding: [batch, kvHeads, length, headDim]. */
@@ -123,7 +123,8 @@ export class LlamaModel {
     const w = this.w(`${name}.weight`);
     const lead = x.shape.slice(0, -1);
     const rows = x.reshape([-1, x.shape[x.shape.length - 1]]) as tf.Tensor2D;
-    let y: tf.Tensor = matMulNT(rows, w as tf.Tensor2D);
+    // With adapters attached the base weights are frozen: skip their (unused) gradients.
+    let y: tf.Tensor = (this.adapters ? matMulNTFrozen : matMulNT)(rows, w as tf.Tensor2D);
     const bias = this.weights.get(`${name}.bias`);
     if (bias) y = y.add(bias);
     const lora = this.adapters?.layers.get(name);
@@ -218,9 +219,9 @@ export class LlamaModel {
     const [b, , t] = q.shape;
     const keys = k.shape[2];
     const grouped = q.reshape([b, c.numKvHeads, (c.numHeads / c.numKvHeads) * t, c.headDim]);
-    const scores = tf.matMul(grouped, k, false, true).reshape([b, c.numHeads, t, keys]).mul(1 / Math.sqrt(c.headDim)).add(bias);
+    const scores = batchMatMul(grouped, k, true).reshape([b, c.numHeads, t, keys]).mul(1 / Math.sqrt(c.headDim)).add(bias);
     const probs = tf.softmax(scores, -1).reshape([b, c.numKvHeads, (c.numHeads / c.numKvHeads) * t, keys]);
-    const context = tf.matMul(probs, v).reshape([b, c.numHeads, t, c.headDim]);
+    const context = batchMatMul(probs, v, false).reshape([b, c.numHeads, t, c.headDim]);
     const merged = context.transpose([0, 2, 1, 3]).reshape([b, t, c.numHeads * c.headDim]);
     return { out: this.linear(merged, `${p}o_proj`), k, v };
   }

@@ -1,11 +1,15 @@
 // The one message protocol between the page and its workers: the model worker
-// (workers/model.worker.ts) and the training worker (workers/train.worker.ts).
+// (workers/model.worker.ts), the training worker (workers/train.worker.ts) and the evaluation
+// worker (workers/eval.worker.ts).
 // Requests go page → worker, events go worker → page; both are discriminated unions on `type`.
 // Everything here must survive structured cloning: plain objects, arrays, File, SharedArrayBuffer.
 import type { BackendInfo, BackendName } from '../models/backend';
 import type { FinishReason } from '../models/generate';
 import type { DataReport } from '../src/lib/data/report';
 import type { StrategyName } from '../src/lib/data/types';
+import type { EvalFieldMap } from '../src/lib/eval/data';
+import type { EvalResults } from '../src/lib/eval/runner';
+import type { TaskName } from '../src/lib/eval/scoring';
 import type { TrainConfig } from '../src/lib/train/config';
 import type { StepMetrics } from '../src/lib/train/trainer';
 
@@ -161,3 +165,75 @@ export type TrainWorkerEvent =
   | { type: 'train-checkpoint'; step: number; store: string }
   | TrainDoneEvent
   | { type: 'train-error'; message: string };
+
+// ==== the evaluation worker =====================================================================
+
+// ---- page → worker ----------------------------------------------------------------------------
+
+/** Where the eval items come from; all in GSM8K's schema ({question, answer ending "#### N"}). */
+export type EvalDataSource =
+  /** The synthetic teacher's held-out split. */
+  | { kind: 'synth'; n: number; seed: number; difficulty?: number | [number, number] }
+  /** A JSONL, JSON or Parquet file: an http(s) URL or a path on this site. */
+  | { kind: 'url'; url: string }
+  /** openai/gsm8k's Parquet file of a split, from the hub at `endpoint`. */
+  | { kind: 'hub'; split: 'test' | 'train' }
+  | { kind: 'file'; file: File };
+
+export interface EvalStartRequest {
+  type: 'eval-start';
+  /** The outputs go to runs/<runId>/eval/<task>/ in browser storage (letters, digits, . _ -). */
+  runId: string;
+  /** A Hugging Face id, an http(s) URL to a model folder, a path on this site, or picked files. */
+  model: string | File[];
+  data: EvalDataSource;
+  task: TaskName;
+  /** The first N items; with `subsetSeed` (url, hub and file data), N items drawn with that seed. */
+  limit?: number;
+  subsetSeed?: number;
+  batchSize?: number;
+  maxNewTokens?: number;
+  /** The chat task's prompt format; default 'auto': the chat template when the tokenizer has one. */
+  promptStyle?: 'auto' | 'chat' | 'plain';
+  /** Omitted: the best available (webgpu → webgl → wasm → cpu). */
+  backend?: BackendName;
+  /** Hub endpoint, for the model and for hub data; default https://huggingface.co. */
+  endpoint?: string;
+  fieldMap?: EvalFieldMap;
+  /**
+   * gsm8k: a GSM8K-schema train file (URL or site path) its 5-shot exemplars are drawn from.
+   * Required with url and file data; synth and hub data default to their own train split.
+   */
+  fewshotUrl?: string;
+  /**
+   * Optional cancel flag: an Int32Array over a SharedArrayBuffer that the page sets to 1. On the
+   * wasm and cpu backends the eval loop never yields to the worker's message queue, so only this
+   * flag is seen before the run ends; it is read after every batch.
+   */
+  stopFlag?: Int32Array;
+}
+
+/** Stop after the current batch; the run ends with eval-error "evaluation cancelled" and writes nothing. */
+export interface EvalCancelRequest {
+  type: 'eval-cancel';
+}
+
+export type EvalWorkerRequest = EvalStartRequest | EvalCancelRequest;
+
+// ---- worker → page ----------------------------------------------------------------------------
+
+export interface EvalDoneEvent {
+  type: 'eval-done';
+  /** results.json's content: the harness's metric keys per task, the config and the timing. */
+  results: EvalResults;
+  /** Storage paths written: runs/<id>/eval/<task>/results.json and samples.jsonl. */
+  stored: string[];
+}
+
+export type EvalWorkerEvent =
+  | { type: 'eval-backend'; info: BackendInfo }
+  | { type: 'eval-log'; line: string }
+  /** Items done after each batch (batches run longest prompt first). */
+  | { type: 'eval-progress'; done: number; total: number }
+  | EvalDoneEvent
+  | { type: 'eval-error'; message: string };

@@ -43,13 +43,24 @@ export function lossTargets(rows: { ids: number[]; mask: number[]; segments: num
  * of `chunkRows`. `stats` receives the loss, the correct count and the count as plain numbers
  * (computed on the forward pass only).
  */
-function chunkedCrossEntropy(hidden: tf.Tensor2D, head: tf.Tensor2D, targets: Int32Array, chunkRows: number, stats?: (s: { nll: tf.Tensor; correct: tf.Tensor }) => void): tf.Scalar {
+function chunkedCrossEntropy(
+  hidden: tf.Tensor2D,
+  head: tf.Tensor2D,
+  targets: Int32Array,
+  chunkRows: number,
+  headTrainable: boolean,
+  stats?: (s: { nll: tf.Tensor; correct: tf.Tensor }) => void,
+): tf.Scalar {
   const vocab = head.shape[0];
   const chunks: [number, number][] = [];
   for (let start = 0; start < targets.length; start += chunkRows) chunks.push([start, Math.min(targets.length, start + chunkRows)]);
   const onehot = (s: number, e: number) => tf.oneHot(tf.tensor1d(targets.subarray(s, e), 'int32'), vocab);
 
-  const loss = tf.customGrad(((h: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
+  // A frozen head (LoRA) is not an input of the op, so no [vocab, hidden] gradient is computed for it.
+  const loss = tf.customGrad(((...args: unknown[]) => {
+    const save = args.pop() as tf.GradSaveFunc;
+    const h = args[0] as tf.Tensor;
+    const w = (headTrainable ? args[1] : head) as tf.Tensor;
     save([h, w]);
     const value = tf.tidy(() => {
       let nll: tf.Tensor = tf.scalar(0);
@@ -67,32 +78,37 @@ function chunkedCrossEntropy(hidden: tf.Tensor2D, head: tf.Tensor2D, targets: In
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sh, sw] = saved as tf.Tensor2D[];
-        let dHead: tf.Tensor = tf.zerosLike(sw);
+        let dHead: tf.Tensor | null = headTrainable ? tf.zerosLike(sw) : null;
         const dHidden: tf.Tensor[] = [];
         for (const [s, e] of chunks) {
           const [dh, dw] = tf.tidy(() => {
             const rows = sh.slice([s, 0], [e - s, -1]) as tf.Tensor2D;
             // d(logsumexp − picked)/dlogits = softmax − onehot
             const g = tf.softmax(matMulNT(rows, sw)).sub(onehot(s, e)).mul(dy) as tf.Tensor2D;
-            return [tf.matMul(g, sw), tf.matMul(g.transpose(), rows)];
+            return [tf.matMul(g, sw), headTrainable ? tf.matMul(g.transpose(), rows) : tf.scalar(0)];
           });
           dHidden.push(dh);
-          const next = dHead.add(dw);
-          tf.dispose([dHead, dw]);
-          dHead = next;
+          if (dHead) {
+            const next = dHead.add(dw);
+            tf.dispose(dHead);
+            dHead = next;
+          }
+          dw.dispose();
         }
         const dh = dHidden.length ? tf.concat(dHidden, 0) : tf.zerosLike(sh);
         tf.dispose(dHidden);
-        return [dh, dHead];
+        return dHead ? [dh, dHead] : [dh];
       },
     };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (h: tf.Tensor, w: tf.Tensor) => tf.Scalar;
-  return loss(hidden, head);
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...inputs: tf.Tensor[]) => tf.Scalar;
+  return headTrainable ? loss(hidden, head) : loss(hidden);
 }
 
 export interface MaskedLossOptions {
   /** Rows of logits computed at once: bounds the [rows, vocab] tensor. */
   chunkRows: number;
+  /** False when the head is frozen (LoRA): its gradient is then not computed. Default true. */
+  headTrainable?: boolean;
 }
 
 /**
@@ -104,7 +120,7 @@ export function maskedLoss(hidden: tf.Tensor3D, head: tf.Tensor2D, t: LossTarget
   let side: { nll: tf.Tensor; correct: tf.Tensor } | null = null;
   const loss = tf.tidy(() => {
     const selected = gatherRows(hidden.reshape([b * len, h]) as tf.Tensor2D, tf.tensor1d(t.positions, 'int32'));
-    return chunkedCrossEntropy(selected, head, t.targets, opts.chunkRows, (s) => (side = s));
+    return chunkedCrossEntropy(selected, head, t.targets, opts.chunkRows, opts.headTrainable ?? true, (s) => (side = s));
   });
   return {
     loss,

@@ -205,7 +205,7 @@ export class Trainer {
           dropoutSeed,
           gradientCheckpointing: this.config.gradientCheckpointing,
         });
-        const out = maskedLoss(hidden, head, mb.targets, { chunkRows: this.config.lossChunkRows });
+        const out = maskedLoss(hidden, head, mb.targets, { chunkRows: this.config.lossChunkRows, headTrainable: !this.model.adapters });
         side.stats = out.stats;
         // Every activation the backward pass needs is alive here: close to the step's peak.
         this.peakBytes = Math.max(this.peakBytes, tf.memory().numBytes);

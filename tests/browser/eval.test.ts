@@ -1,0 +1,121 @@
+// End-to-end evaluation in Debian chromium: the evaluation worker runs gsm8k_cot_zeroshot with the
+// shared tiny fixture (and the tiny byte-level tokenizer) on the first 20 GSM8K test items, both
+// served by a stand-in hub, writes results.json and samples.jsonl to browser storage (OPFS), and
+// must produce the same completions as runEval in Node on the same backend (wasm).
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../models/backend';
+import { fromPretrained } from '../../models/from-pretrained';
+import { loadEvalDocs } from '../../src/lib/eval/data';
+import { runEval, type EvalResults, type SampleRecord } from '../../src/lib/eval/runner';
+import type { EvalStartRequest } from '../../workers/protocol';
+import type { EvalRun, EvalRunResult } from './eval-page';
+import { chromiumAvailable, launchChromium, withTimeout, type LaunchedChromium } from '../helpers/chromium';
+import { startHubServer, type HubServer } from '../helpers/hub-server';
+import { hasShared, sharedPath } from '../helpers/shared';
+import { writeTinyModelFolder } from '../helpers/tiny-tokenizer';
+import { startViteServer } from '../helpers/vite-server';
+
+const available = chromiumAvailable() && hasShared('fixtures', 'tiny-llama-ref') && hasShared('data', 'gsm8k', 'test.jsonl');
+const REPO = 'test/tiny-eval';
+const ITEMS = 20;
+const DATA_FILE = 'gsm8k-test-20.jsonl';
+const settings = { task: 'gsm8k_cot_zeroshot', batchSize: 8, maxNewTokens: 16 } as const;
+const METRIC_KEYS = ['exact_match,strict-match', 'exact_match_stderr,strict-match', 'exact_match,flexible-extract', 'exact_match_stderr,flexible-extract'];
+
+describe.skipIf(!available)('evaluation worker in chromium', () => {
+  let server: Awaited<ReturnType<typeof startViteServer>> | undefined;
+  let hub: HubServer | undefined;
+  let browser: LaunchedChromium | undefined;
+  let dir = '';
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'distill-eval-'));
+    writeTinyModelFolder(dir, { withTokenizer: true });
+    const lines = readFileSync(sharedPath('data', 'gsm8k', 'test.jsonl'), 'utf8').split('\n').slice(0, ITEMS);
+    writeFileSync(path.join(dir, DATA_FILE), `${lines.join('\n')}\n`);
+    hub = await startHubServer({ [REPO]: dir });
+    server = await startViteServer();
+    browser = await launchChromium({ webgpu: false });
+    await browser.page.goto(`${server.url}/tests/browser/eval.html`, { timeout: 60_000 });
+    await browser.page.waitForFunction(() => typeof window.evalTest === 'object', undefined, { timeout: 60_000 });
+  });
+  afterAll(async () => {
+    await Promise.allSettled([browser?.close(), server?.close(), hub?.close()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const request = (runId: string, extra: Partial<EvalStartRequest> = {}): EvalRun['request'] => ({
+    runId,
+    model: REPO,
+    endpoint: hub!.url,
+    data: { kind: 'url', url: `${hub!.url}/${REPO}/resolve/main/${DATA_FILE}` },
+    backend: 'wasm',
+    ...settings,
+    ...extra,
+  });
+  const evaluate = (r: EvalRun, timeoutMs = 90_000): Promise<EvalRunResult> =>
+    withTimeout(browser!.page.evaluate((x) => window.evalTest!.run(x), r), timeoutMs, `eval ${r.request.runId}`);
+  const readText = (p: string, name: string) => browser!.page.evaluate(([a, b]) => window.evalTest!.readText(a, b), [p, name] as const);
+
+  it('evaluates 20 GSM8K items on wasm, stores harness-shaped outputs in OPFS, and matches Node', { timeout: 180_000 }, async () => {
+    const r = await evaluate({ request: request('eval-wasm') });
+    expect(r.error).toBeNull();
+    expect(r.backend?.name).toBe('wasm');
+    expect(r.progress).toEqual([8, 16, 20].map((done) => ({ done, total: ITEMS })));
+    const folder = `runs/eval-wasm/eval/${settings.task}`;
+    expect(r.done?.stored).toEqual([`${folder}/results.json`, `${folder}/samples.jsonl`]);
+    console.log(`browser (${r.backend?.summary}): ${(r.wallMs / 1000).toFixed(1)} s; ${r.done!.results.timing.items_per_s.toFixed(2)} items/s, ` +
+      `${r.done!.results.timing.generated_tokens_per_s.toFixed(0)} generated tokens/s`);
+
+    // Read back from OPFS in the page.
+    const results = JSON.parse((await readText(folder, 'results.json'))!) as EvalResults;
+    const metrics = results.results[settings.task];
+    for (const key of METRIC_KEYS) expect(typeof metrics[key], key).toBe('number');
+    expect(results['n-samples'][settings.task]).toEqual({ original: ITEMS, effective: ITEMS });
+    expect(results.config).toMatchObject({ task: settings.task, batch_size: 8, max_new_tokens: 16, limit: null });
+    expect(results).toEqual(r.done!.results);
+    const jsonl = (await readText(folder, 'samples.jsonl'))!;
+    const browserSamples = jsonl.trimEnd().split('\n').map((line) => JSON.parse(line) as SampleRecord);
+    expect(browserSamples).toHaveLength(ITEMS);
+    for (const s of browserSamples) {
+      for (const key of ['doc', 'prompt', 'completion', 'filtered', 'exact_match'] as const) expect(s, key).toHaveProperty(key);
+      expect(s.prompt).toMatch(/^Q: .*\nA: Let's think step by step\.$/s);
+    }
+
+    // The same items, model and backend in Node: greedy decoding must give the same completions.
+    await initBackend('wasm');
+    const { model, tokenizer } = await fromPretrained(dir, { log: () => undefined });
+    const { docs } = await loadEvalDocs(path.join(dir, DATA_FILE));
+    const node = await runEval(model, tokenizer!, docs, settings);
+    model.dispose();
+    // The fixture's random weights meet no EOS and no stop string: 16 tokens of text per item are compared.
+    expect(node.samples.every((n) => n.generated_tokens === settings.maxNewTokens && n.completion.length > 0)).toBe(true);
+    const fields = ['doc_id', 'prompt', 'completion', 'generated_tokens', 'finish_reason'] as const;
+    const differences = node.samples.flatMap((n, i) => {
+      const b = browserSamples[i];
+      return fields.every((f) => n[f] === b[f]) ? [] : [{ doc_id: n.doc_id, node: n.completion, browser: b.completion, samePrompt: n.prompt === b.prompt }];
+    });
+    expect(differences).toEqual([]);
+    expect(node.results.results).toEqual(results.results);
+    expect(browser!.consoleErrors).toEqual([]);
+  });
+
+  it('cancels after a batch without writing outputs', { timeout: 120_000 }, async () => {
+    const r = await evaluate({ request: request('eval-cancelled', { batchSize: 1, maxNewTokens: 64 }), cancelAfterFirstBatch: true });
+    expect(r.error).toBe('evaluation cancelled');
+    expect(r.done).toBeNull();
+    expect(r.progress.at(-1)!.done).toBeLessThan(ITEMS);
+    expect(await browser!.page.evaluate(() => window.evalTest!.list('runs/eval-cancelled/eval/gsm8k_cot_zeroshot'))).toEqual([]);
+    expect(browser!.consoleErrors).toEqual([]);
+  });
+
+  it('refuses gsm8k on URL data without a few-shot file, before loading anything', async () => {
+    const r = await evaluate({ request: request('eval-gsm8k', { task: 'gsm8k' }) });
+    expect(r.error).toMatch(/gsm8k draws 5 examples from a train split: give fewshotUrl/);
+    expect(r.backend).toBeNull();
+    expect(r.done).toBeNull();
+  });
+});
