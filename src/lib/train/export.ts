@@ -18,16 +18,25 @@ const ADAPTER_WEIGHTS = 'adapter_model.safetensors';
  * config.json, model.safetensors (float32, LoRA merged in when adapters are attached) and, when
  * `source` has them, the tokenizer files byte for byte. Returns the names written.
  */
-export async function exportMergedModel(model: LlamaModel, out: FileStore, opts: { source?: ModelFiles } = {}): Promise<string[]> {
+export interface ExportOptions {
+  /** Copy tokenizer files from here when present. */
+  source?: ModelFiles;
+  /** Weights as float32 (default) or float16 (half the size, for shipping). */
+  dtype?: 'F32' | 'F16';
+}
+
+export async function exportMergedModel(model: LlamaModel, out: FileStore, opts: ExportOptions = {}): Promise<string[]> {
+  const dtype = opts.dtype ?? 'F32';
+  const torchDtype = dtype === 'F16' ? 'float16' : 'float32';
   // Newer transformers write and prefer "dtype" over "torch_dtype"; set whichever is there.
   const raw = model.config.raw;
-  await writeJson(out, 'config.json', { ...raw, torch_dtype: 'float32', ...('dtype' in raw && { dtype: 'float32' }) });
+  await writeJson(out, 'config.json', { ...raw, torch_dtype: torchDtype, ...('dtype' in raw && { dtype: torchDtype }) });
   // model.weights holds exactly the checkpoint's tensors: no lm_head when embeddings are tied.
   const tensors: TensorToWrite[] = [];
   for (const [name, weight] of model.weights) {
     const module = name.replace(/\.weight$/, '');
     const merged = module !== name && model.adapters?.layers.has(module) ? model.adapters.mergedWeight(module, weight) : null;
-    tensors.push({ name, shape: weight.shape, data: (await (merged ?? weight).data()) as Float32Array });
+    tensors.push({ name, shape: weight.shape, data: (await (merged ?? weight).data()) as Float32Array, dtype });
     merged?.dispose();
   }
   await out.write('model.safetensors', writeSafetensors(tensors, PT_METADATA));

@@ -1,0 +1,113 @@
+// npm run pretrain-default: builds the bundled default model from scratch, seeded and resumable.
+// 1. a byte-level BPE tokenizer learned from the synthetic corpus (digits kept single);
+// 2. a small Llama pretrained on problem statements, narrative and arithmetic facts (never the
+//    worked answers that fine-tuning teaches);
+// 3. exported in Hugging Face layout (float16) to public/models/<name>/, with SHA-256 checksums.
+// Work files (tokenized corpus, checkpoints) stay in .pretrain/; a second run resumes from them.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../models/backend';
+import { parseConfig, parameterCount } from '../models/config';
+import { nodeDirFiles } from '../models/files';
+import { initModel } from '../models/init';
+import { formatBytes, formatCount } from '../models/memory';
+import { loadTokenizer } from '../models/tokenizer';
+import { pretrainCorpus } from '../src/lib/data/synth';
+import type { TokenizedExample } from '../src/lib/data/tokenize';
+import { DEFAULT_MODEL_DIR, DEFAULT_MODEL_NAME, DEFAULT_MODEL_RECIPE as R } from '../src/lib/default-model';
+import { nodeFolderStore } from '../src/lib/storage/node-store';
+import { DEFAULT_SPECIAL_TOKENS, trainByteLevelBpe, writeTokenizerFiles } from '../src/lib/tokenizer-build';
+import { trainConfig as checkedTrainConfig } from '../src/lib/train/config';
+import { exportMergedModel } from '../src/lib/train/export';
+import { describeTrainingEstimate, estimateTrainingMemory } from '../src/lib/train/memory';
+import { Trainer } from '../src/lib/train/trainer';
+
+const { values: args } = parseArgs({
+  options: {
+    out: { type: 'string', default: DEFAULT_MODEL_DIR },
+    work: { type: 'string', default: `.pretrain/${DEFAULT_MODEL_NAME}` },
+    steps: { type: 'string' },
+    'max-minutes': { type: 'string', default: '85' },
+    fresh: { type: 'boolean', default: false },
+  },
+});
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main() {
+  tf.enableProdMode();
+  log((await initBackend('wasm')).summary);
+  const work = path.resolve(args.work!);
+  const tokenizerDir = path.join(work, 'tokenizer');
+  const store = nodeFolderStore(path.join(work, 'checkpoint'));
+  if (args.fresh && existsSync(work)) throw new Error(`--fresh: remove ${work} first (kept to protect a run in progress)`);
+
+  // 1. Tokenizer (deterministic for the seed; rebuilt only when missing).
+  const corpus = pretrainCorpus({ n: R.corpus.docs, seed: R.seed });
+  if (!existsSync(path.join(tokenizerDir, 'tokenizer.json'))) {
+    const started = performance.now();
+    const files = trainByteLevelBpe(corpus.slice(0, R.tokenizer.corpusDocs), { vocabSize: R.tokenizer.vocabSize, specialTokens: DEFAULT_SPECIAL_TOKENS });
+    await writeTokenizerFiles(tokenizerDir, files);
+    log(`tokenizer: vocab ${R.tokenizer.vocabSize} learned in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  const tokenizer = (await loadTokenizer(nodeDirFiles(tokenizerDir)))!;
+  const eos = tokenizer.eosTokenId!;
+
+  // 2. Corpus → examples: every token is a target (plain language modelling), EOS after each doc.
+  const examples: TokenizedExample[] = corpus.map((doc, i) => {
+    const ids = [...tokenizer.encode(doc, { addSpecialTokens: false }), eos].slice(0, R.train.maxLength);
+    return { line: i + 1, ids, mask: ids.map(() => 1), promptTokens: 0, completionTokens: ids.length, truncated: false };
+  });
+  const tokens = examples.reduce((n, e) => n + e.ids.length, 0);
+  log(`corpus: ${examples.length} documents, ${formatCount(tokens)} tokens (${(tokens / corpus.reduce((n, d) => n + d.length, 0)).toFixed(3)} tokens per character)`);
+
+  const config = parseConfig({
+    architectures: ['LlamaForCausalLM'],
+    model_type: 'llama',
+    ...R.architecture,
+    vocab_size: R.tokenizer.vocabSize,
+    hidden_act: 'silu',
+    bos_token_id: tokenizer.bosTokenId ?? eos,
+    eos_token_id: eos,
+    pad_token_id: eos,
+    initializer_range: 0.02,
+  });
+  const trainConfig = { ...R.train, seed: R.seed, maxSteps: args.steps ? Number(args.steps) : R.train.maxSteps };
+  log(`model: Llama ${formatCount(parameterCount(config))} parameters; ${describeTrainingEstimate(estimateTrainingMemory(config, checkedTrainConfig(trainConfig)))}`);
+
+  // 3. Pretrain, or resume a stopped run.
+  const model = initModel(config, { seed: R.seed });
+  const resuming = existsSync(path.join(work, 'checkpoint', 'state.json'));
+  const trainer = resuming ? await Trainer.resume(model, { train: examples }, store) : new Trainer(model, { train: examples }, trainConfig, store);
+  if (resuming) log(`resuming at step ${trainer.stepsDone} of ${trainer.totalSteps}`);
+  const deadline = Date.now() + Number(args['max-minutes']) * 60_000;
+  const result = await trainer.run({
+    control: () => (Date.now() > deadline ? 'pause' : 'continue'),
+    onStep: (m) => {
+      if (m.step % 10 === 0 || m.step === m.totalSteps) {
+        log(`step ${m.step}/${m.totalSteps} loss ${m.loss.toFixed(3)} acc ${m.accuracy.toFixed(3)} lr ${m.learningRate.toExponential(2)} ${m.tokensPerSecond.toFixed(0)} tok/s eta ${(m.etaSeconds / 60).toFixed(1)} min`);
+      }
+    },
+  });
+  if (result.status !== 'done') {
+    log(`paused at step ${result.steps} of ${trainer.totalSteps} (time limit); run again to continue`);
+    return;
+  }
+
+  // 4. Export: float16 weights, the tokenizer, and checksums the tests verify.
+  const out = path.resolve(args.out!);
+  mkdirSync(out, { recursive: true });
+  await exportMergedModel(model, nodeFolderStore(out), { source: nodeDirFiles(tokenizerDir), dtype: 'F16' });
+  const files = readdirSync(out).filter((f) => f !== 'checksums.json').sort();
+  const sums = Object.fromEntries(files.map((f) => [f, createHash('sha256').update(readFileSync(path.join(out, f))).digest('hex')]));
+  writeFileSync(path.join(out, 'checksums.json'), `${JSON.stringify({ sha256: sums }, null, 2)}\n`);
+  const size = files.reduce((n, f) => n + readFileSync(path.join(out, f)).length, 0);
+  log(`exported ${files.join(', ')} to ${out} (${formatBytes(size)}); final loss ${result.history.at(-1)?.loss.toFixed(3)}`);
+}
+
+main().catch((e) => {
+  console.error(`pretrain-default: ${e instanceof Error ? e.message : e}`);
+  process.exit(1);
+});

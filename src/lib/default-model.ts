@@ -1,0 +1,38 @@
+// The bundled default model: what `npm run pretrain-default` makes and the app opens on. One
+// definition of its shape and recipe, read by the script, the experiment and the tests.
+
+export const DEFAULT_MODEL_NAME = 'distill-tiny';
+/** Where the app fetches it (served from public/). */
+export const DEFAULT_MODEL_URL_PATH = `/models/${DEFAULT_MODEL_NAME}/`;
+/** Where it lives in the repo. */
+export const DEFAULT_MODEL_DIR = `public/models/${DEFAULT_MODEL_NAME}`;
+
+export const DEFAULT_MODEL_RECIPE = {
+  seed: 7,
+  tokenizer: { vocabSize: 1024, corpusDocs: 20000 },
+  /** Documents of problem statements, narrative and arithmetic facts: no worked answers. */
+  corpus: { docs: 40000 },
+  architecture: {
+    hidden_size: 128,
+    intermediate_size: 352,
+    num_hidden_layers: 4,
+    num_attention_heads: 4,
+    num_key_value_heads: 2,
+    max_position_embeddings: 512,
+    rms_norm_eps: 1e-5,
+    rope_theta: 10000,
+    tie_word_embeddings: true,
+  },
+  train: {
+    learningRate: 2e-3,
+    warmupSteps: 40,
+    schedule: 'cosine' as const,
+    minLrRatio: 0.1,
+    weightDecay: 0.1,
+    batchSize: 16,
+    maxLength: 256,
+    packing: true,
+    maxSteps: 450,
+    checkpointEvery: 25,
+  },
+};
