@@ -1,0 +1,39 @@
+// `npm run experiment -- --smoke`: the whole pipeline (base eval, four fine-tunes, evals, report)
+// on a few steps and items, and a well-formed table in the paper's shape.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT } from './helpers/cli';
+import { hasShared, sharedPath } from './helpers/shared';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'distill-experiment-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('experiment --smoke', () => {
+  it('writes results.json, a strategies × eval sets table, and a chart', { timeout: 300_000 }, async () => {
+    const withGsm8k = hasShared('data', 'gsm8k', 'test.jsonl');
+    const args = ['scripts/experiment.ts', '--smoke', '--out', tmp, '--gsm8k', sharedPath('data', 'gsm8k', 'test.jsonl')];
+    const code = await new Promise<number>((resolve) => execFile(path.join(ROOT, 'node_modules/.bin/tsx'), args, { cwd: ROOT }, (err) => resolve(err ? 1 : 0)));
+    expect(code).toBe(0);
+    const results = JSON.parse(readFileSync(path.join(tmp, 'results.json'), 'utf8'));
+    expect(results.rows.map((r: { name: string }) => r.name)).toEqual(['base (no fine-tuning)', 'original', 'answer', 'think-summary', 'full']);
+    for (const row of results.rows) {
+      for (const cell of [row.synth, row.synthEasy, ...(withGsm8k ? [row.gsm8k] : [])]) {
+        expect(cell.accuracy).toBeGreaterThanOrEqual(0);
+        expect(cell.accuracy).toBeLessThanOrEqual(1);
+        expect(cell.stderr).toBeGreaterThanOrEqual(0);
+      }
+    }
+    const table = readFileSync(path.join(tmp, 'results.md'), 'utf8').trim().split('\n').filter((l) => l.startsWith('|'));
+    expect(table).toHaveLength(2 + 5);
+    const width = table[0].split('|').length;
+    expect(table.every((l) => l.split('|').length === width)).toBe(true);
+    expect(table[0]).toMatch(/\| SFT data \| .*synthetic, difficulty 1–2.*\| synthetic, all .*\| train loss \|/);
+    if (withGsm8k) expect(table[0]).toContain('GSM8K test');
+    for (const line of table.slice(2)) expect(line).toMatch(/\d+\.\d ± \d+\.\d/);
+    expect(existsSync(path.join(tmp, 'chart.svg'))).toBe(true);
+    expect(readFileSync(path.join(tmp, 'chart.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
+  });
+});
