@@ -26,7 +26,7 @@ const FULL = {
   evalItems: 200,
   gsm8kItems: 200,
   train: { mode: 'full' as const, epochs: 1, learningRate: 1e-3, warmupSteps: 10, schedule: 'cosine' as const, batchSize: 16, maxLength: 320, weightDecay: 0.01, seed: 5 },
-  eval: { task: 'chat' as const, batchSize: 16, maxNewTokens: 192 },
+  eval: { task: 'chat' as const, batchSize: 32, maxNewTokens: 288 },
 };
 const SMOKE = { ...FULL, trainRecords: 16, evalItems: 8, gsm8kItems: 4, train: { ...FULL.train, epochs: 1, maxSteps: 2, batchSize: 8 }, eval: { ...FULL.eval, maxNewTokens: 8 } };
 

@@ -1,6 +1,8 @@
 // Settings the page takes from its address: ?model=…&backend=…&endpoint=…&revision=…
-// A `model` parameter also makes the page load that model at once.
+// Without a `model` parameter the page opens on the bundled default model; `?model=` (empty)
+// opens it with nothing loaded.
 import type { BackendName } from '../../models/backend';
+import { DEFAULT_MODEL_URL_PATH } from './default-model';
 
 export type BackendChoice = 'auto' | BackendName;
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'];
@@ -19,7 +21,7 @@ export function readUrlSettings(search: string): UrlSettings {
   const backend = (params.get('backend') ?? 'auto').trim().toLowerCase();
   const known = (BACKEND_CHOICES as readonly string[]).includes(backend);
   return {
-    model: params.get('model')?.trim() ?? '',
+    model: params.has('model') ? params.get('model')!.trim() : DEFAULT_MODEL_URL_PATH,
     backend: known ? (backend as BackendChoice) : 'auto',
     endpoint: params.get('endpoint')?.trim() ?? '',
     revision: params.get('revision')?.trim() ?? '',

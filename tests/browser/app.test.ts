@@ -105,7 +105,7 @@ describe.skipIf(!available)('app page in chromium', () => {
 
   it('loads a model from local files picked in the page', { timeout: 180_000 }, async () => {
     const { page, consoleErrors } = browser!;
-    await page.goto(`${server!.url}/?backend=wasm`, { timeout: 60_000 });
+    await page.goto(`${server!.url}/?backend=wasm&model=`, { timeout: 60_000 });
     await page.getByLabel('Choose model files').setInputFiles(['config.json', 'model.safetensors'].map((f) => sharedPath(...FIXTURE, f)));
     await page.getByRole('button', { name: 'Load' }).click();
     await page.locator('[data-testid="model-summary"], [role="alert"]').first().waitFor({ timeout: 120_000 });
@@ -116,6 +116,23 @@ describe.skipIf(!available)('app page in chromium', () => {
     await page.getByRole('button', { name: 'Generate' }).click();
     await page.getByTestId('stats').waitFor({ timeout: 60_000 });
     expect((await page.getByTestId('output').innerText()).trim().split(/\s+/)).toHaveLength(4);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('opens on the bundled default model, with its tokenizer and chat template', { timeout: 180_000 }, async () => {
+    const { page, consoleErrors } = browser!;
+    await page.goto(`${server!.url}/?backend=wasm`, { timeout: 60_000 });
+    await expect(page.getByLabel('Model', { exact: true }).inputValue()).resolves.toBe('/models/distill-tiny/');
+    await page.locator('[data-testid="model-summary"], [role="alert"]').first().waitFor({ timeout: 120_000 });
+    expect(await alertText()).toBeNull();
+    const summary = await page.getByTestId('model-summary').innerText();
+    expect(summary).toContain('/models/distill-tiny');
+    expect(await page.getByLabel('Use chat template').count()).toBe(1);
+    await page.getByLabel('Prompt', { exact: true }).fill('Mia has 3 apples and buys 4 more. How many apples does she have?');
+    await page.getByLabel('Max new tokens').fill('6');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await page.getByTestId('stats').waitFor({ timeout: 60_000 });
+    expect(await alertText()).toBeNull();
     expect(consoleErrors).toEqual([]);
   });
 });
