@@ -1,6 +1,7 @@
 // The page's side of the evaluation worker: typed requests in, typed events out (workers/protocol.ts).
 // Results land in browser storage (runs/<id>/eval/<task>/), named by eval-done's `stored`.
 import type { EvalStartRequest, EvalWorkerEvent, EvalWorkerRequest } from '../../workers/protocol';
+import { sharedStopFlag, wireWorker } from './worker-wiring';
 
 export type EvalEventHandler = (event: EvalWorkerEvent) => void;
 
@@ -11,17 +12,8 @@ export class EvalWorkerClient {
 
   constructor(onEvent: EvalEventHandler) {
     this.#worker = new Worker(new URL('../../workers/eval.worker.ts', import.meta.url), { type: 'module' });
-    this.#worker.onmessage = (e: MessageEvent<EvalWorkerEvent>) => onEvent(e.data);
-    // A worker that fails to start or throws outside a request (e.g. a script that failed to load).
-    this.#worker.onerror = (e: ErrorEvent) => {
-      e.preventDefault();
-      onEvent({ type: 'eval-error', message: `The evaluation worker failed: ${e.message || 'it could not start'}` });
-    };
-    this.#worker.onmessageerror = () => onEvent({ type: 'eval-error', message: 'A message from the evaluation worker could not be read.' });
-    this.#stopFlag =
-      typeof SharedArrayBuffer !== 'undefined' && globalThis.crossOriginIsolated
-        ? new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT))
-        : undefined;
+    wireWorker<EvalWorkerEvent>(this.#worker, 'evaluation', onEvent, (message) => ({ type: 'eval-error', message }));
+    this.#stopFlag = sharedStopFlag();
   }
 
   #send(request: EvalWorkerRequest): void {

@@ -2,6 +2,7 @@
 // Closing the tab (or terminate()) ends a run; train-resume in a new worker continues it from
 // its last checkpoint in browser storage.
 import type { TrainSource, TrainStartRequest, TrainWorkerEvent, TrainWorkerRequest } from '../../workers/protocol';
+import { wireWorker } from './worker-wiring';
 
 export type TrainEventHandler = (event: TrainWorkerEvent) => void;
 
@@ -10,13 +11,7 @@ export class TrainWorkerClient {
 
   constructor(onEvent: TrainEventHandler) {
     this.#worker = new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module' });
-    this.#worker.onmessage = (e: MessageEvent<TrainWorkerEvent>) => onEvent(e.data);
-    // A worker that fails to start or throws outside a request (e.g. a script that failed to load).
-    this.#worker.onerror = (e: ErrorEvent) => {
-      e.preventDefault();
-      onEvent({ type: 'train-error', message: `The training worker failed: ${e.message || 'it could not start'}` });
-    };
-    this.#worker.onmessageerror = () => onEvent({ type: 'train-error', message: 'A message from the training worker could not be read.' });
+    wireWorker<TrainWorkerEvent>(this.#worker, 'training', onEvent, (message) => ({ type: 'train-error', message }));
   }
 
   #send(request: TrainWorkerRequest): void {

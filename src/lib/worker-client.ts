@@ -1,5 +1,6 @@
 // The page's side of the model worker: typed requests in, typed events out (workers/protocol.ts).
 import type { GenerateSettings, LoadRequest, WorkerEvent, WorkerRequest } from '../../workers/protocol';
+import { sharedStopFlag, wireWorker } from './worker-wiring';
 
 export type EventHandler = (event: WorkerEvent) => void;
 
@@ -10,17 +11,8 @@ export class ModelWorkerClient {
 
   constructor(onEvent: EventHandler) {
     this.#worker = new Worker(new URL('../../workers/model.worker.ts', import.meta.url), { type: 'module' });
-    this.#worker.onmessage = (e: MessageEvent<WorkerEvent>) => onEvent(e.data);
-    // A worker that fails to start or throws outside a request (e.g. a script that failed to load).
-    this.#worker.onerror = (e: ErrorEvent) => {
-      e.preventDefault();
-      onEvent({ type: 'error', message: `The model worker failed: ${e.message || 'it could not start'}`, during: 'message' });
-    };
-    this.#worker.onmessageerror = () => onEvent({ type: 'error', message: 'A message from the model worker could not be read.', during: 'message' });
-    this.#stopFlag =
-      typeof SharedArrayBuffer !== 'undefined' && globalThis.crossOriginIsolated
-        ? new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT))
-        : undefined;
+    wireWorker<WorkerEvent>(this.#worker, 'model', onEvent, (message) => ({ type: 'error', message, during: 'message' }));
+    this.#stopFlag = sharedStopFlag();
   }
 
   #send(request: WorkerRequest): void {
