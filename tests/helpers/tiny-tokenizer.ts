@@ -4,6 +4,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sharedPath } from './shared';
+import { BYTE_CHARS } from '../../src/lib/tokenizer-build/pretokenize';
 
 export const TINY_VOCAB_SIZE = 320;
 const SPECIALS = ['<unk>', '<s>', '</s>'] as const;
@@ -19,15 +20,6 @@ const MERGES: [string, string][] = [
   ['Ġ', '3'], ['Ġ', '='], ['Ġ', '+'], ['Ġ', '*'], ['Ġi', 's'], ['Ġi', 't'],
 ];
 
-/** GPT-2's reversible byte → printable-unicode map (the ByteLevel alphabet). */
-function bytesToUnicode(): string[] {
-  const printable = (b: number) => (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255);
-  const out: string[] = [];
-  let next = 256;
-  for (let b = 0; b < 256; b++) out.push(String.fromCharCode(printable(b) ? b : next++));
-  return out;
-}
-
 export function makeByteTokenizer(): { tokenizerJson: object; tokenizerConfig: object } {
   const vocab: Record<string, number> = {};
   const add = (token: string) => {
@@ -35,7 +27,7 @@ export function makeByteTokenizer(): { tokenizerJson: object; tokenizerConfig: o
     vocab[token] = Object.keys(vocab).length;
   };
   SPECIALS.forEach(add);
-  bytesToUnicode().forEach(add);
+  BYTE_CHARS.forEach(add);
   for (const [a, b] of MERGES) {
     if (!(a in vocab) || !(b in vocab)) throw new Error(`tiny tokenizer: merge "${a} ${b}" uses an unknown token`);
     add(a + b);
