@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../models/backend';
 import { fromPretrained, type Pretrained } from '../models/from-pretrained';
 import { resolvePromptStyle } from '../src/lib/data/prompt-format';
-import { synthDataset } from '../src/lib/data/synth';
+import { synthDataset, toJsonl } from '../src/lib/data/synth';
 import { STRATEGIES, type StrategyName } from '../src/lib/data/types';
 import { DEFAULT_MODEL_DIR } from '../src/lib/default-model';
 import { loadEvalDocs, synthEvalDocs } from '../src/lib/eval/data';
@@ -65,7 +65,7 @@ async function main() {
   const work = path.join(out, '.work');
   const trainFile = path.join(work, 'synth-train.jsonl');
   mkdirSync(work, { recursive: true });
-  writeFileSync(trainFile, synthDataset({ n: plan.trainRecords, seed: plan.synthSeed }).map((r) => JSON.stringify(r)).join('\n') + '\n');
+  writeFileSync(trainFile, toJsonl(synthDataset({ n: plan.trainRecords, seed: plan.synthSeed })));
   const synthDocs = synthEvalDocs(plan.evalItems, plan.synthSeed);
   const gsm8k = existsSync(args.gsm8k!) ? (await loadEvalDocs(args.gsm8k!, { limit: plan.gsm8kItems })).docs : null;
   if (!gsm8k) log(`no GSM8K test file at ${args.gsm8k}; the GSM8K column is left out`);

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseNumber, parseOptions, required, UsageError, type Command } from '../args';
 import { log } from '../load';
-import { synthDataset, synthEvalSet } from '../../src/lib/data/synth';
+import { synthDataset, synthEvalSet, toJsonl } from '../../src/lib/data/synth';
 
 const OPTIONS = {
   n: { type: 'string' },
@@ -23,7 +23,6 @@ export function parseDifficulty(text: string): number | [number, number] {
   return m[2] ? [Number(m[1]), Number(m[2])] : Number(m[1]);
 }
 
-const toJsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
 
 export const synth: Command = {
   summary: 'Write synthetic GSM8K-style problems with R1-style responses (and a held-out eval split)',

@@ -6,7 +6,7 @@ import { normalizeRecord, type FieldMap } from './records';
 import { ReportBuilder, type DataReport } from './report';
 import { buildExample, type StrategyOptions } from './strategies';
 import { tokenizeExample, type TokenizedExample, type TokenizeOptions } from './tokenize';
-import type { SftExample, StrategyName } from './types';
+import type { DistilledRecord, SftExample, StrategyName } from './types';
 
 export interface PipelineOptions extends StrategyOptions {
   strategy: StrategyName;
@@ -24,14 +24,60 @@ export interface PipelineItem {
   tokenized?: TokenizedExample;
 }
 
+/** Counts, measures and (with a tokenizer) tokenizes one record's example under one strategy. */
+export class ExampleBuilder {
+  readonly report: ReportBuilder;
+  readonly #tokenizer: TextTokenizer | null;
+
+  constructor(
+    source: string,
+    private readonly opts: Omit<PipelineOptions, 'fieldMap' | 'read' | 'limit'>,
+  ) {
+    this.#tokenizer = opts.tokenizer ?? null;
+    if (this.#tokenizer && !opts.tokenize) throw new Error('sftPipeline: a tokenizer needs tokenize options (style, maxLength)');
+    this.report = new ReportBuilder(source, opts.strategy, this.#tokenizer ? 'tokens' : 'chars');
+  }
+
+  #size(text: string): number {
+    return this.#tokenizer ? this.#tokenizer.encode(text, { addSpecialTokens: false }).length : text.length;
+  }
+
+  /** The record's example, or null when it is skipped (the report says why). */
+  add(record: DistilledRecord): PipelineItem | null {
+    const { report } = this;
+    const built = buildExample(record, this.opts.strategy, this.opts);
+    if (!built.ok) {
+      report.skip(record.line, built.reason);
+      return null;
+    }
+    const example = built.example;
+    let tokenized: TokenizedExample | undefined;
+    if (this.#tokenizer) {
+      const t = tokenizeExample(example, this.#tokenizer, this.opts.tokenize!);
+      if (!t.ok) {
+        report.skip(record.line, t.reason);
+        return null;
+      }
+      tokenized = t.example;
+      if (tokenized.truncated) report.truncate();
+      report.measure('prompt', tokenized.promptTokens);
+      report.measure('completion', tokenized.completionTokens);
+    } else {
+      report.measure('prompt', example.context.reduce((n, turn) => n + turn.content.length, 0));
+      report.measure('completion', example.completion.length);
+    }
+    if (example.parts.reasoning) report.measure('reasoning', this.#size(example.parts.reasoning));
+    if (example.parts.answer) report.measure('answer', this.#size(example.parts.answer));
+    return { example, tokenized };
+  }
+}
+
 /**
  * Streams the kept examples; `report()` describes everything seen so far (call it at the end).
  */
 export function sftPipeline(source: DataSource, opts: PipelineOptions): { items: AsyncGenerator<PipelineItem>; report: () => DataReport } {
-  const tokenizer = opts.tokenizer ?? null;
-  if (tokenizer && !opts.tokenize) throw new Error('sftPipeline: a tokenizer needs tokenize options (style, maxLength)');
-  const report = new ReportBuilder(describeSource(source), opts.strategy, tokenizer ? 'tokens' : 'chars');
-  const size = (text: string) => (tokenizer ? tokenizer.encode(text, { addSpecialTokens: false }).length : text.length);
+  const builder = new ExampleBuilder(describeSource(source), opts);
+  const report = builder.report;
 
   async function* items(): AsyncGenerator<PipelineItem> {
     let kept = 0;
@@ -48,31 +94,10 @@ export function sftPipeline(source: DataSource, opts: PipelineOptions): { items:
         continue;
       }
       report.format(normalized.format);
-      const built = buildExample(normalized.record, opts.strategy, opts);
-      if (!built.ok) {
-        report.skip(item.line, built.reason);
-        continue;
-      }
-      const example = built.example;
-      let tokenized: TokenizedExample | undefined;
-      if (tokenizer) {
-        const t = tokenizeExample(example, tokenizer, opts.tokenize!);
-        if (!t.ok) {
-          report.skip(item.line, t.reason);
-          continue;
-        }
-        tokenized = t.example;
-        if (tokenized.truncated) report.truncate();
-        report.measure('prompt', tokenized.promptTokens);
-        report.measure('completion', tokenized.completionTokens);
-      } else {
-        report.measure('prompt', example.context.reduce((n, turn) => n + turn.content.length, 0));
-        report.measure('completion', example.completion.length);
-      }
-      if (example.parts.reasoning) report.measure('reasoning', size(example.parts.reasoning));
-      if (example.parts.answer) report.measure('answer', size(example.parts.answer));
+      const built = builder.add(normalized.record);
+      if (!built) continue;
       kept++;
-      yield { example, tokenized };
+      yield built;
     }
   }
   return { items: items(), report: () => report.build() };

@@ -57,6 +57,11 @@ export class ReportBuilder {
     this.skipped.push({ line, reason });
   }
 
+  /** The reason of the latest skip ('' when nothing was skipped). */
+  lastSkipReason(): string {
+    return this.skipped.at(-1)?.reason ?? '';
+  }
+
   format(f: RecordFormat): void {
     this.formats[f] = (this.formats[f] ?? 0) + 1;
   }

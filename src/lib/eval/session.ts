@@ -108,7 +108,7 @@ export async function runEvalSession(request: EvalStartRequest, host: EvalSessio
     const path = evalPath(request.runId, task);
     const store = await host.storeFor(path);
     await writeEvalOutputs(store, results, samples);
-    const done: EvalDoneEvent = { type: 'eval-done', results, stored: [`${path}/results.json`, `${path}/samples.jsonl`] };
+    const done: EvalDoneEvent = { type: 'eval-done', results, samples, stored: [`${path}/results.json`, `${path}/samples.jsonl`] };
     const m = results.results[task];
     log(`${task}: strict-match ${Number(m['exact_match,strict-match']).toFixed(3)}, flexible-extract ${Number(m['exact_match,flexible-extract']).toFixed(3)}; wrote ${store.description}`);
     post(done);

@@ -113,3 +113,17 @@ export async function removeOpfsPath(path: string): Promise<void> {
     if (!isNotFound(e)) throw e;
   });
 }
+
+/**
+ * The files of the folder at `path` as File objects (read lazily by whoever takes them), e.g. a
+ * trained model in runs/<id>/model to load in a worker; [] when the folder does not exist.
+ */
+export async function opfsFiles(path: string): Promise<File[]> {
+  const dir = await folder(await navigator.storage.getDirectory(), path, false);
+  const files: File[] = [];
+  if (!dir) return files;
+  for await (const [name, handle] of (dir as unknown as IterableDirectory).entries()) {
+    if (handle.kind === 'file' && !name.endsWith(TMP_SUFFIX)) files.push(await (handle as FileSystemFileHandle).getFile());
+  }
+  return files;
+}

@@ -91,6 +91,9 @@ export function synthDataset(opts: SynthOptions): SynthRecord[] {
   });
 }
 
+/** Records as JSON Lines: how the CLI writes them and the app hands them to training. */
+export const toJsonl = (rows: readonly object[]): string => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+
 /** Held-out problems in GSM8K's schema; see the guarantee at the top of this file. */
 export function synthEvalSet(opts: SynthOptions): SynthEvalRecord[] {
   const seen = new Set(synthProblems(opts).map((p) => p.question));
