@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseBackend, parseNumber, parseOptions, required, UsageError, type Command } from '../args';
 import { loadModel, log } from '../load';
-import { parseDifficulty } from './synth';
+import { parseDifficultyFlag } from './synth';
 import { resolvePromptStyle } from '../../src/lib/data/prompt-format';
 import { synthDataset } from '../../src/lib/data/synth';
 import { gsm8kHubUrl, loadEvalDocs, synthEvalDocs, type EvalFieldMap } from '../../src/lib/eval/data';
@@ -99,7 +99,7 @@ export const evalCommand: Command = {
     let docs: EvalDoc[];
     if (data === 'synth') {
       const n = v['synth-n'] ? parseNumber('--synth-n', v['synth-n'], { integer: true, min: 1 }) : EVAL_CLI_DEFAULTS.synthN;
-      docs = synthEvalDocs(n, synthSeed, v.difficulty ? parseDifficulty(v.difficulty) : undefined).slice(0, limit);
+      docs = synthEvalDocs(n, synthSeed, v.difficulty ? parseDifficultyFlag(v.difficulty) : undefined).slice(0, limit);
     } else {
       const loaded = await loadEvalDocs(dataSource(data, v.endpoint), { limit, subsetSeed, fieldMap: v['field-map'] ? parseEvalFieldMap(v['field-map']) : undefined });
       for (const s of loaded.skipped.slice(0, 5)) log(`skipped line ${s.line}: ${s.reason}`);

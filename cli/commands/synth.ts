@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseNumber, parseOptions, required, UsageError, type Command } from '../args';
 import { log } from '../load';
-import { synthDataset, synthEvalSet, toJsonl } from '../../src/lib/data/synth';
+import { parseDifficulty, synthDataset, synthEvalSet, toJsonl } from '../../src/lib/data/synth';
 
 const OPTIONS = {
   n: { type: 'string' },
@@ -16,13 +16,14 @@ const OPTIONS = {
 
 export const SYNTH_DEFAULTS = { seed: 0, evalN: 200 };
 
-/** "2" → 2, "1-3" → [1, 3]. */
-export function parseDifficulty(text: string): number | [number, number] {
-  const m = /^([1-4])(?:-([1-4]))?$/.exec(text.trim());
-  if (!m || (m[2] && Number(m[2]) < Number(m[1]))) throw new UsageError(`--difficulty must be a step count 1-4 or a range such as 1-2, got "${text}"`);
-  return m[2] ? [Number(m[1]), Number(m[2])] : Number(m[1]);
+/** --difficulty's value, with the flag named in the error. */
+export function parseDifficultyFlag(text: string): number | [number, number] {
+  try {
+    return parseDifficulty(text);
+  } catch (e) {
+    throw new UsageError(`--${(e as Error).message}`);
+  }
 }
-
 
 export const synth: Command = {
   summary: 'Write synthetic GSM8K-style problems with R1-style responses (and a held-out eval split)',
@@ -44,7 +45,7 @@ GSM8K's schema ("question", "answer" ending "#### N"), with no question shared w
     const n = parseNumber('--n', required(v.n, '--n N', 'synth'), { integer: true, min: 1 });
     const out = required(v.out, '--out FILE.jsonl', 'synth');
     const seed = v.seed ? parseNumber('--seed', v.seed, { integer: true, min: 0 }) : SYNTH_DEFAULTS.seed;
-    const difficulty = v.difficulty ? parseDifficulty(v.difficulty) : undefined;
+    const difficulty = v.difficulty ? parseDifficultyFlag(v.difficulty) : undefined;
     writeFileSync(out, toJsonl(synthDataset({ n, seed, difficulty })));
     log(`wrote ${n} train records to ${out}`);
     if (v['eval-out']) {

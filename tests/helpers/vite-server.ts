@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServer, mergeConfig, type InlineConfig } from 'vite';
+import { build, createServer, mergeConfig, preview, type InlineConfig } from 'vite';
 import { SHARED_DIR } from './shared';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -47,6 +47,42 @@ export async function startViteServer(overrides: InlineConfig = {}): Promise<{ u
     return { url: `http://127.0.0.1:${address.port}`, close };
   } catch (e) {
     await close();
+    throw e;
+  }
+}
+
+/**
+ * Builds the app (the repo config, service worker included) into a temporary folder and serves
+ * it with `vite preview`, COOP/COEP headers and all: what a user of the production build gets.
+ */
+export async function startPreviewServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const outDir = mkdtempSync(path.join(os.tmpdir(), 'distill-dist-'));
+  const config: InlineConfig = {
+    root: REPO_ROOT,
+    configFile: path.join(REPO_ROOT, 'vite.config.ts'),
+    logLevel: 'error',
+    clearScreen: false,
+    build: { outDir, emptyOutDir: true },
+    preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
+  };
+  const removeDir = () => rmSync(outDir, { recursive: true, force: true });
+  try {
+    await build(config);
+    const server = await preview(config);
+    const address = server.httpServer.address();
+    if (!address || typeof address === 'string') throw new Error('vite preview server has no TCP address');
+    return {
+      url: `http://127.0.0.1:${address.port}`,
+      async close() {
+        try {
+          await server.close();
+        } finally {
+          removeDir();
+        }
+      },
+    };
+  } catch (e) {
+    removeDir();
     throw e;
   }
 }

@@ -9,6 +9,7 @@ import type { EvalDataSource, EvalDoneEvent, EvalStartRequest, EvalWorkerEvent }
 import { resolvePromptStyle } from '../data/prompt-format';
 import { describeSource } from '../data/readers';
 import { synthDataset } from '../data/synth';
+import { evalPath } from '../runs/paths';
 import type { FileStore } from '../storage/file-store';
 import { gsm8kHubUrl, loadEvalDocs, synthEvalDocs } from './data';
 import { runEval, writeEvalOutputs } from './runner';
@@ -27,8 +28,6 @@ export interface EvalSessionHost {
 const RUN_ID = /^(?!\.\.?$)[\w.-]{1,128}$/;
 /** Synthetic train records in gsm8k's few-shot pool (as the CLI draws it). */
 const SYNTH_POOL_SIZE = 200;
-
-export const evalPath = (runId: string, task: string) => `runs/${runId}/eval/${task}`;
 
 /** Human words for the data source, for logs and results.json. */
 function describeData(data: EvalDataSource): string {

@@ -26,7 +26,8 @@ export interface TrainRun {
   /** The training data, copied into browser storage at the start so a resume reads the same bytes. */
   data: { description: string; storedAs: string };
   strategy: StrategyName;
-  config: TrainConfig;
+  /** The hyperparameters the run was started with (the rest are TRAIN_DEFAULTS). */
+  config: Partial<TrainConfig>;
   evalSize: number;
   promptStyle: 'chat' | 'plain';
   status: TrainStatus;
@@ -43,7 +44,9 @@ export interface TrainRun {
 export interface ItemResult {
   id: number;
   question: string;
+  /** The reference's final answer (after "####"), and its whole worked solution. */
   gold: string;
+  solution: string;
   difficulty?: number;
   completion: string;
   /** What the strict rule extracted, and whether it matches. */
@@ -71,11 +74,15 @@ export interface EvalRun {
 
 export type LabRun = TrainRun | EvalRun;
 
+/** GSM8K's final answer: what follows the last "####" (the whole text when there is none). */
+export const finalAnswer = (solution: string) => (solution.includes('####') ? solution.slice(solution.lastIndexOf('####') + 4).trim() : solution.trim());
+
 export function itemResult(s: SampleRecord): ItemResult {
   return {
     id: s.doc_id,
     question: s.doc.question,
-    gold: s.target,
+    gold: finalAnswer(s.doc.answer),
+    solution: s.doc.answer,
     ...(s.doc.difficulty !== undefined && { difficulty: s.doc.difficulty }),
     completion: s.completion,
     strict: s.filtered['strict-match'],

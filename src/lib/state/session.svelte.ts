@@ -1,11 +1,18 @@
 // The page's shared state: the model form, and what the model worker has reported.
 // Components read it and call its actions; only this module talks to the worker client.
-import type { BackendInfo } from '../../../models/backend';
+import type { BackendInfo, BackendName } from '../../../models/backend';
 import type { GenerateSettings, GenerationStats, ModelSummary, WorkerEvent } from '../../../workers/protocol';
 import type { BackendChoice } from '../url-params';
 import { ModelWorkerClient } from '../worker-client';
 
 export type Phase = 'idle' | 'loading' | 'ready' | 'generating';
+
+/** The fields every worker request takes to load the same model on the same backend. */
+export interface ModelRequest {
+  model: string | File[];
+  backend?: BackendName;
+  endpoint?: string;
+}
 
 export interface FileLoad {
   file: string;
@@ -30,12 +37,15 @@ class Session {
   files = $state<FileLoad[]>([]);
   log = $state<string[]>([]);
   model = $state<ModelSummary | null>(null);
+  /** What the loaded model came from, as the training and evaluation workers load it again. */
+  source = $state.raw<ModelRequest | null>(null);
   /** The current (or last) generation. */
   outputText = $state('');
   outputIds = $state<number[]>([]);
   stats = $state<GenerationStats | null>(null);
 
   #client: ModelWorkerClient | null = null;
+  #pending: ModelRequest | null = null;
 
   /** Loads the model the form describes, in a fresh worker (which also frees any earlier model). */
   load(): void {
@@ -52,11 +62,17 @@ class Session {
     this.log = [];
     this.model = null;
     this.#clearOutput();
+    this.source = null;
     this.#client = new ModelWorkerClient((event) => this.#handle(event));
-    this.#client.load({
-      source,
+    this.#pending = {
+      model: source,
       ...(modelForm.backend !== 'auto' && { backend: modelForm.backend }),
       ...(modelForm.endpoint.trim() && { endpoint: modelForm.endpoint.trim() }),
+    };
+    this.#client.load({
+      source,
+      backend: this.#pending.backend,
+      endpoint: this.#pending.endpoint,
       ...(modelForm.revision.trim() && { revision: modelForm.revision.trim() }),
     });
   }
@@ -100,6 +116,7 @@ class Session {
         break;
       case 'loaded':
         this.model = event.summary;
+        this.source = this.#pending;
         this.phase = 'ready';
         break;
       case 'token':

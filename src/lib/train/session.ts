@@ -6,6 +6,7 @@ import { initBackend, type BackendOptions } from '../../../models/backend';
 import { fromPretrained } from '../../../models/from-pretrained';
 import type { TrainDoneEvent, TrainResumeRequest, TrainStartRequest, TrainWorkerEvent } from '../../../workers/protocol';
 import { resolvePromptStyle } from '../data/prompt-format';
+import { runPath } from '../runs/paths';
 import { readJson, writeJson, type FileStore } from '../storage/file-store';
 import { trainConfig, type TrainConfig } from './config';
 import { exportMergedModel, exportPeftAdapter } from './export';
@@ -31,8 +32,6 @@ interface RunFile {
 
 const RUN_FILE = 'run.json';
 const RUN_ID = /^(?!\.\.?$)[\w.-]{1,128}$/;
-
-export const runPath = (runId: string, part?: 'checkpoint' | 'model' | 'adapter') => `runs/${runId}${part ? `/${part}` : ''}`;
 
 /** Rows of a micro-batch are padded to their longest example; packing fills them to maxLength. */
 function rowLength(data: TrainData, c: TrainConfig): number {

@@ -91,6 +91,13 @@ export function synthDataset(opts: SynthOptions): SynthRecord[] {
   });
 }
 
+/** "2" → 2, "1-3" → [1, 3]: how people write difficulties (steps per problem, 1–4). */
+export function parseDifficulty(text: string): number | [number, number] {
+  const m = /^([1-4])(?:-([1-4]))?$/.exec(text.trim());
+  if (!m || (m[2] && Number(m[2]) < Number(m[1]))) throw new Error(`difficulty must be a step count 1-4 or a range such as 1-2, got "${text}"`);
+  return m[2] ? [Number(m[1]), Number(m[2])] : Number(m[1]);
+}
+
 /** Records as JSON Lines: how the CLI writes them and the app hands them to training. */
 export const toJsonl = (rows: readonly object[]): string => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
 

@@ -1,0 +1,94 @@
+// The Data step's state: where the training data comes from, and what the data worker found in
+// it (format, skipped lines, every strategy's view, length histograms). The inspected file is
+// what training then reads.
+import type { DataInspection } from '../data/inspect';
+import { parseDifficulty } from '../data/synth';
+import { DataWorkerClient } from '../data-client';
+import { DATA_DEFAULTS } from '../lab-defaults';
+import type { TrainDataSource } from '../../../workers/protocol';
+import { session } from './session.svelte';
+
+export type DataKind = 'synth' | 'file' | 'url';
+
+export const dataForm = $state({
+  kind: 'synth' as DataKind,
+  synthN: DATA_DEFAULTS.synthN,
+  synthSeed: DATA_DEFAULTS.synthSeed,
+  difficulty: DATA_DEFAULTS.difficulty,
+  url: '',
+  file: null as File | null,
+  maxLength: DATA_DEFAULTS.maxLength,
+});
+
+function sourceFromForm(): TrainDataSource {
+  switch (dataForm.kind) {
+    case 'synth':
+      return { kind: 'synth', n: dataForm.synthN, seed: dataForm.synthSeed, difficulty: parseDifficulty(dataForm.difficulty) };
+    case 'url':
+      if (!dataForm.url.trim()) throw new Error('Enter the URL of a JSONL, JSON or Parquet file.');
+      return { kind: 'url', url: dataForm.url.trim() };
+    case 'file':
+      if (!dataForm.file) throw new Error('Drop a data file here, or choose one.');
+      return { kind: 'file', file: dataForm.file };
+  }
+}
+
+class DataState {
+  busy = $state(false);
+  error = $state<string | null>(null);
+  inspection = $state.raw<DataInspection | null>(null);
+  /** The data as training reads it, and the prompt style it was measured with. */
+  file = $state.raw<File | null>(null);
+  style = $state<'chat' | 'plain'>('chat');
+  log = $state<string[]>([]);
+
+  #client: DataWorkerClient | null = null;
+  #waiters: ((ok: boolean) => void)[] = [];
+
+  /** Reads the data the form describes; resolves true when the inspection is shown, false on an error. */
+  inspect(): Promise<boolean> {
+    let source: TrainDataSource;
+    try {
+      source = sourceFromForm();
+    } catch (e) {
+      this.error = (e as Error).message;
+      return Promise.resolve(false);
+    }
+    this.#client?.terminate();
+    this.#settle(false);
+    this.busy = true;
+    this.error = null;
+    this.log = [];
+    this.inspection = null;
+    this.file = null;
+    this.#client = new DataWorkerClient((event) => {
+      switch (event.type) {
+        case 'data-log':
+          this.log.push(event.line);
+          break;
+        case 'data-inspected':
+          Object.assign(this, { inspection: event.inspection, file: event.file, style: event.style, busy: false });
+          this.#settle(true);
+          break;
+        case 'data-error':
+          Object.assign(this, { error: event.message, busy: false });
+          this.#settle(false);
+          break;
+      }
+    });
+    const model = session.source;
+    this.#client.inspect({
+      data: source,
+      ...(model && { model: model.model, endpoint: model.endpoint }),
+      maxLength: dataForm.maxLength,
+      limit: DATA_DEFAULTS.inspectLimit,
+    });
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  #settle(ok: boolean): void {
+    for (const resolve of this.#waiters.splice(0)) resolve(ok);
+  }
+}
+
+export const data = new DataState();

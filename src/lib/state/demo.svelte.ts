@@ -1,0 +1,68 @@
+// "Run the demo": the whole story on the defaults, one step after another, in the page's own
+// steps so a class watches each happen: load the default model, make the synthetic data, evaluate
+// the base model, fine-tune with the answer strategy, evaluate again, and compare the two.
+import { DEMO_DEFAULTS, EVAL_FORM_DEFAULTS, TRAIN_FORM_DEFAULTS } from '../lab-defaults';
+import { compare } from './compare.svelte';
+import { data, dataForm } from './data.svelte';
+import { evaluation, evalForm } from './evaluate.svelte';
+import { lab } from './lab.svelte';
+import { session } from './session.svelte';
+import { train, trainForm } from './train.svelte';
+
+export const demoForm = $state({ ...DEMO_DEFAULTS });
+
+class Demo {
+  running = $state(false);
+  /** What the demo is doing now, for the status line. */
+  stage = $state('');
+  error = $state<string | null>(null);
+  startedAt = $state(0);
+  seconds = $state<number | null>(null);
+
+  async run(): Promise<void> {
+    if (this.running) return;
+    Object.assign(this, { running: true, error: null, seconds: null, startedAt: performance.now() });
+    try {
+      await this.#steps();
+      this.seconds = (performance.now() - this.startedAt) / 1000;
+      this.stage = 'Done';
+    } catch (e) {
+      this.error = (e as Error).message;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  #stage(step: typeof lab.step, text: string): void {
+    lab.step = step;
+    this.stage = text;
+  }
+
+  async #steps(): Promise<void> {
+    if (!session.model) throw new Error('Load a model in step 1 first (the bundled default loads when the page opens).');
+    this.#stage('Data', 'Making the synthetic distilled data…');
+    Object.assign(dataForm, { kind: 'synth', synthN: demoForm.trainRecords });
+    if (!(await data.inspect())) throw new Error(`The data step failed: ${data.error}`);
+
+    const evalSettings = { ...EVAL_FORM_DEFAULTS, limit: demoForm.evalItems, synthN: demoForm.evalItems, maxNewTokens: demoForm.maxNewTokens };
+    this.#stage('Evaluate', 'Evaluating the base model…');
+    Object.assign(evalForm, { ...evalSettings, model: 'base' });
+    const base = await evaluation.start();
+    if (!base) throw new Error(`The base evaluation failed: ${evaluation.error}`);
+
+    this.#stage('Train', 'Fine-tuning on answers only…');
+    Object.assign(trainForm, { ...TRAIN_FORM_DEFAULTS, strategy: 'answer', maxSteps: demoForm.trainSteps });
+    const run = await train.start('answer');
+    if (!run) throw new Error(`Training did not finish: ${train.error ?? 'it was paused or cancelled'}`);
+
+    this.#stage('Evaluate', 'Evaluating the fine-tuned model…');
+    Object.assign(evalForm, { ...evalSettings, model: run.id });
+    const tuned = await evaluation.start();
+    if (!tuned) throw new Error(`The evaluation of the fine-tuned model failed: ${evaluation.error}`);
+
+    this.#stage('Compare', 'Comparing…');
+    Object.assign(compare, { a: base.id, b: tuned.id });
+  }
+}
+
+export const demo = new Demo();

@@ -1,0 +1,141 @@
+// The Evaluate step's state: which model (the one loaded, or a finished training run's export),
+// the task, the eval data and its size; progress from the evaluation worker; and the finished
+// run, saved with its per-item outcomes for the sample viewer and the Compare step.
+import { parseDifficulty } from '../data/synth';
+import { EvalWorkerClient } from '../eval-client';
+import { EVAL_FORM_DEFAULTS } from '../lab-defaults';
+import { itemResult, type EvalRun } from '../runs/records';
+import { runPath } from '../runs/paths';
+import { opfsFiles } from '../storage/opfs-store';
+import type { EvalDataSource, EvalWorkerEvent } from '../../../workers/protocol';
+import { lab } from './lab.svelte';
+import { session } from './session.svelte';
+import { newRunId } from './train.svelte';
+
+/** 'base': the model loaded in step 1; otherwise a training run's id. */
+export const evalForm = $state({
+  model: 'base',
+  ...EVAL_FORM_DEFAULTS,
+  url: '',
+  file: null as File | null,
+});
+
+function dataFromForm(): { data: EvalDataSource; label: string } {
+  const f = evalForm;
+  switch (f.dataKind) {
+    case 'synth':
+      return {
+        data: { kind: 'synth', n: f.synthN, seed: f.synthSeed, difficulty: parseDifficulty(f.difficulty) },
+        label: `synthetic n ${f.synthN} seed ${f.synthSeed} difficulty ${f.difficulty}`,
+      };
+    case 'hub':
+      return { data: { kind: 'hub', split: 'test' }, label: `GSM8K test (first ${f.limit})` };
+    case 'url':
+      if (!f.url.trim()) throw new Error('Enter the URL of a GSM8K-style JSONL, JSON or Parquet file.');
+      return { data: { kind: 'url', url: f.url.trim() }, label: `${f.url.trim()} (first ${f.limit})` };
+    case 'file':
+      if (!f.file) throw new Error('Choose a GSM8K-style eval file.');
+      return { data: { kind: 'file', file: f.file }, label: `file ${f.file.name} (first ${f.limit})` };
+  }
+}
+
+class EvalState {
+  running = $state(false);
+  error = $state<string | null>(null);
+  done = $state(0);
+  total = $state(0);
+  log = $state<string[]>([]);
+  /** The run the result panel and sample viewer show. */
+  shownId = $state<string | null>(null);
+  shown = $derived(lab.evalRuns.find((r) => r.id === this.shownId) ?? null);
+
+  #client: EvalWorkerClient | null = null;
+
+  cancel(): void {
+    this.#client?.cancel();
+  }
+
+  /** Runs one evaluation; resolves with the saved run, or null when it failed or was cancelled. */
+  async start(): Promise<EvalRun | null> {
+    if (this.running) return null;
+    const source = session.source;
+    if (!source) return this.#fail('Load a model in step 1 first.');
+    let picked: ReturnType<typeof dataFromForm>;
+    try {
+      picked = dataFromForm();
+    } catch (e) {
+      return this.#fail((e as Error).message);
+    }
+    const trained = evalForm.model === 'base' ? null : lab.trainRuns.find((r) => r.id === evalForm.model);
+    if (evalForm.model !== 'base' && !trained) return this.#fail(`There is no training run ${evalForm.model}.`);
+    const model = trained ? await opfsFiles(runPath(trained.id, 'model')) : source.model;
+    if (Array.isArray(model) && model.length === 0) return this.#fail(`Run ${trained!.id} has no exported model in browser storage; it may not have finished.`);
+
+    const id = newRunId('eval', trained ? trained.strategy : 'base');
+    Object.assign(this, { running: true, error: null, done: 0, total: 0, log: [] });
+    const startedAt = performance.now();
+    return new Promise((resolve) => {
+      this.#client?.terminate();
+      this.#client = new EvalWorkerClient(async (event: EvalWorkerEvent) => {
+        switch (event.type) {
+          case 'eval-backend':
+            this.log.push(event.info.summary);
+            break;
+          case 'eval-log':
+            this.log.push(event.line);
+            break;
+          case 'eval-progress':
+            Object.assign(this, { done: event.done, total: event.total });
+            break;
+          case 'eval-done': {
+            const run: EvalRun = {
+              kind: 'eval',
+              id,
+              createdAt: new Date().toISOString(),
+              model: trained ? { label: trained.strategy, trainRunId: trained.id, strategy: trained.strategy } : { label: 'base', trainRunId: null, strategy: 'base' },
+              task: evalForm.task,
+              dataLabel: picked.label,
+              metrics: event.results.results[evalForm.task],
+              ...(event.results.by_difficulty && { byDifficulty: event.results.by_difficulty }),
+              seconds: (performance.now() - startedAt) / 1000,
+              samples: event.samples.map(itemResult),
+            };
+            await lab.save(run);
+            Object.assign(this, { running: false, shownId: id });
+            this.#stop();
+            resolve(run);
+            break;
+          }
+          case 'eval-error':
+            Object.assign(this, { running: false, error: event.message });
+            this.#stop();
+            resolve(null);
+            break;
+        }
+      });
+      this.#client.start({
+        runId: id,
+        model,
+        data: picked.data,
+        task: evalForm.task,
+        limit: evalForm.limit,
+        batchSize: evalForm.batchSize,
+        maxNewTokens: evalForm.maxNewTokens,
+        ...(source.backend && { backend: source.backend }),
+        ...(source.endpoint && { endpoint: source.endpoint }),
+      });
+    });
+  }
+
+  #stop(): void {
+    this.#client?.terminate();
+    this.#client = null;
+  }
+
+  #fail(message: string): Promise<null> {
+    this.error = message;
+    return Promise.resolve(null);
+  }
+}
+
+export const evaluation = new EvalState();
