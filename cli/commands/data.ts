@@ -4,7 +4,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseNumber, parseOptions, required, UsageError, type Command } from '../args';
 import { loadTokenizerFrom, log } from '../load';
-import { sftPipeline, promptText } from '../../src/lib/data/pipeline';
+import { contextText, sftPipeline } from '../../src/lib/data/pipeline';
 import { resolvePromptStyle, type PromptStyle } from '../../src/lib/data/prompt-format';
 import { parseFieldMap } from '../../src/lib/data/records';
 import type { DataReport } from '../../src/lib/data/report';
@@ -116,7 +116,7 @@ turns before it), before any chat template.
     });
     const file = createWriteStream(out);
     for await (const { example } of pipeline.items) {
-      if (!file.write(`${JSON.stringify({ prompt: promptText(example), completion: example.completion })}\n`)) await once(file, 'drain');
+      if (!file.write(`${JSON.stringify({ prompt: contextText(example.context), completion: example.completion })}\n`)) await once(file, 'drain');
     }
     file.end();
     await once(file, 'finish');

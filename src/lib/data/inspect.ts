@@ -2,7 +2,7 @@
 // why, the first records under every strategy side by side, and histograms of their lengths.
 // One pass over the (first `limit`) records; what the app's Data step shows.
 import type { TextTokenizer } from '../../../models/tokenizer';
-import { ExampleBuilder, promptText } from './pipeline';
+import { contextText, ExampleBuilder } from './pipeline';
 import type { PromptStyle } from './prompt-format';
 import { describeSource, readRecords, type DataSource } from './readers';
 import { normalizeRecord, type FieldMap } from './records';
@@ -112,13 +112,10 @@ export async function inspectData(source: DataSource, opts: InspectOptions): Pro
       const { example, tokenized } = built;
       views[strategy] = { completion: example.completion };
       completions[strategy].push(tokenized ? tokenized.completionTokens : example.completion.length);
-      promptLength ??= tokenized ? tokenized.promptTokens : promptText(example).length;
+      promptLength ??= tokenized ? tokenized.promptTokens : contextText(example.context).length;
     }
     if (promptLength !== null) prompts.push(promptLength);
-    if (preview.length < previewCount) {
-      const context = normalized.record.context;
-      preview.push({ line: item.line, prompt: promptText({ line: item.line, context, completion: '', parts: {} }), views });
-    }
+    if (preview.length < previewCount) preview.push({ line: item.line, prompt: contextText(normalized.record.context), views });
   }
   const bins = opts.bins ?? INSPECT_DEFAULTS.bins;
   const [promptLengths] = histograms([prompts], bins);

@@ -6,7 +6,7 @@ import { normalizeRecord, type FieldMap } from './records';
 import { ReportBuilder, type DataReport } from './report';
 import { buildExample, type StrategyOptions } from './strategies';
 import { tokenizeExample, type TokenizedExample, type TokenizeOptions } from './tokenize';
-import type { DistilledRecord, SftExample, StrategyName } from './types';
+import type { ChatTurn, DistilledRecord, SftExample, StrategyName } from './types';
 
 export interface PipelineOptions extends StrategyOptions {
   strategy: StrategyName;
@@ -103,9 +103,7 @@ export function sftPipeline(source: DataSource, opts: PipelineOptions): { items:
   return { items: items(), report: () => report.build() };
 }
 
-/** The prompt as the CLI writes it: the user turn, with system and earlier turns before it. */
-export function promptText(example: SftExample): string {
-  return example.context
-    .map((turn) => (turn.role === 'user' && turn === example.context.at(-1) ? turn.content : `${turn.role}: ${turn.content}`))
-    .join('\n\n');
+/** A prompt as the CLI writes it and the app shows it: the user turn, with system and earlier turns before it. */
+export function contextText(context: readonly ChatTurn[]): string {
+  return context.map((turn) => (turn.role === 'user' && turn === context.at(-1) ? turn.content : `${turn.role}: ${turn.content}`)).join('\n\n');
 }

@@ -9,7 +9,7 @@ import type { EvalDataSource, EvalDoneEvent, EvalStartRequest, EvalWorkerEvent }
 import { resolvePromptStyle } from '../data/prompt-format';
 import { describeSource } from '../data/readers';
 import { synthDataset } from '../data/synth';
-import { evalPath } from '../runs/paths';
+import { evalPath, isRunId, RUN_ID_RULE } from '../runs/paths';
 import type { FileStore } from '../storage/file-store';
 import { gsm8kHubUrl, loadEvalDocs, synthEvalDocs } from './data';
 import { runEval, writeEvalOutputs } from './runner';
@@ -25,7 +25,6 @@ export interface EvalSessionHost {
   backend?: BackendOptions;
 }
 
-const RUN_ID = /^(?!\.\.?$)[\w.-]{1,128}$/;
 /** Synthetic train records in gsm8k's few-shot pool (as the CLI draws it). */
 const SYNTH_POOL_SIZE = 200;
 
@@ -68,7 +67,7 @@ export async function runEvalSession(request: EvalStartRequest, host: EvalSessio
   const { post } = host;
   const { task } = request;
   const log = (line: string) => post({ type: 'eval-log', line });
-  if (!RUN_ID.test(request.runId)) throw new Error(`run id "${request.runId}" must be 1–128 letters, digits, ".", "_" or "-"`);
+  if (!isRunId(request.runId)) throw new Error(`run id "${request.runId}" ${RUN_ID_RULE}`);
   // runEval reads the signal before each batch; the host's flag is polled after each one (a busy
   // wasm loop never yields, so nothing else could abort in between). A cancel that comes after
   // the last batch is too late: the run completes.

@@ -5,6 +5,7 @@ import type { StrategyName } from '../data/types';
 import type { SampleRecord, TaskMetrics } from '../eval/runner';
 import type { ChatRule, TaskName } from '../eval/scoring';
 import type { TrainConfig } from '../train/config';
+import { isRunId, RUN_ID_RULE } from './paths';
 
 export type TrainStatus = 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
 
@@ -109,7 +110,7 @@ function need(ok: boolean, where: string, what: string): void {
 export function checkRun(value: unknown, where: string): LabRun {
   need(typeof value === 'object' && value !== null && !Array.isArray(value), where, 'is not an object');
   const run = value as Record<string, unknown>;
-  need(typeof run.id === 'string' && /^[\w.-]{1,128}$/.test(run.id), where, 'field "id" must be 1–128 letters, digits, ".", "_" or "-"');
+  need(isRunId(run.id), where, `field "id" ${RUN_ID_RULE}`);
   const at = `${where} (id ${run.id})`;
   need(typeof run.createdAt === 'string', at, 'field "createdAt" must be a date string');
   if (run.kind === 'train') {

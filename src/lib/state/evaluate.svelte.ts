@@ -5,12 +5,11 @@ import { parseDifficulty } from '../data/synth';
 import { EvalWorkerClient } from '../eval-client';
 import { EVAL_FORM_DEFAULTS } from '../lab-defaults';
 import { itemResult, type EvalRun } from '../runs/records';
-import { runPath } from '../runs/paths';
+import { newRunId, runPath } from '../runs/paths';
 import { opfsFiles } from '../storage/opfs-store';
 import type { EvalDataSource, EvalWorkerEvent } from '../../../workers/protocol';
 import { lab } from './lab.svelte';
 import { session } from './session.svelte';
-import { newRunId } from './train.svelte';
 
 /** 'base': the model loaded in step 1; otherwise a training run's id. */
 export const evalForm = $state({

@@ -4,7 +4,7 @@
 import type { StrategyName } from '../data/types';
 import { SAVE_INTERVAL_MS, TRAIN_FORM_DEFAULTS } from '../lab-defaults';
 import type { StepPoint, TrainRun } from '../runs/records';
-import { runPath } from '../runs/paths';
+import { newRunId, runPath } from '../runs/paths';
 import { opfsFiles, opfsStore } from '../storage/opfs-store';
 import { TrainWorkerClient } from '../train-client';
 import type { TrainConfig } from '../train/config';
@@ -17,12 +17,6 @@ import { session } from './session.svelte';
 export const trainForm = $state({ ...TRAIN_FORM_DEFAULTS });
 
 export type TrainPhase = 'idle' | 'starting' | 'running' | 'stopping';
-
-/** A new run's id: sortable by time, and says what it trains. */
-export function newRunId(prefix: string, what: string): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
-  return `${prefix}-${stamp}-${Math.random().toString(36).slice(2, 6)}-${what}`.replace(/[^\w.-]/g, '_');
-}
 
 function configFromForm(): Partial<TrainConfig> {
   const f = trainForm;
@@ -207,7 +201,7 @@ class TrainState {
         await lab.save(run);
         break;
       case 'train-done':
-        run.status = event.status === 'done' ? 'done' : event.status;
+        run.status = event.status;
         run.exported = event.exported;
         if (event.status === 'paused') run.checkpointStep = event.steps;
         this.phase = 'idle';

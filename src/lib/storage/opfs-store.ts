@@ -41,6 +41,13 @@ async function folder(root: FileSystemDirectoryHandle, path: string, create: boo
   return dir;
 }
 
+/** The finished files of a folder (writes in progress, name.tmp, are left out). */
+async function* fileHandles(dir: FileSystemDirectoryHandle): AsyncGenerator<FileSystemFileHandle> {
+  for await (const [name, handle] of (dir as unknown as IterableDirectory).entries()) {
+    if (handle.kind === 'file' && !name.endsWith(TMP_SUFFIX)) yield handle as FileSystemFileHandle;
+  }
+}
+
 async function writeFile(handle: FileSystemFileHandle, bytes: Uint8Array): Promise<void> {
   const stream = await handle.createWritable();
   try {
@@ -88,10 +95,7 @@ export async function opfsStore(path: string): Promise<FileStore> {
     async list() {
       const dir = await folder(root, path, false);
       const names: string[] = [];
-      if (!dir) return names;
-      for await (const [name, handle] of (dir as unknown as IterableDirectory).entries()) {
-        if (handle.kind === 'file' && !name.endsWith(TMP_SUFFIX)) names.push(name);
-      }
+      if (dir) for await (const handle of fileHandles(dir)) names.push(handle.name);
       return names.sort();
     },
 
@@ -121,9 +125,6 @@ export async function removeOpfsPath(path: string): Promise<void> {
 export async function opfsFiles(path: string): Promise<File[]> {
   const dir = await folder(await navigator.storage.getDirectory(), path, false);
   const files: File[] = [];
-  if (!dir) return files;
-  for await (const [name, handle] of (dir as unknown as IterableDirectory).entries()) {
-    if (handle.kind === 'file' && !name.endsWith(TMP_SUFFIX)) files.push(await (handle as FileSystemFileHandle).getFile());
-  }
+  if (dir) for await (const handle of fileHandles(dir)) files.push(await handle.getFile());
   return files;
 }

@@ -6,7 +6,7 @@ import { initBackend, type BackendOptions } from '../../../models/backend';
 import { fromPretrained } from '../../../models/from-pretrained';
 import type { TrainDoneEvent, TrainResumeRequest, TrainStartRequest, TrainWorkerEvent } from '../../../workers/protocol';
 import { resolvePromptStyle } from '../data/prompt-format';
-import { runPath } from '../runs/paths';
+import { isRunId, RUN_ID_RULE, runPath } from '../runs/paths';
 import { readJson, writeJson, type FileStore } from '../storage/file-store';
 import { trainConfig, type TrainConfig } from './config';
 import { exportMergedModel, exportPeftAdapter } from './export';
@@ -31,7 +31,6 @@ interface RunFile {
 }
 
 const RUN_FILE = 'run.json';
-const RUN_ID = /^(?!\.\.?$)[\w.-]{1,128}$/;
 
 /** Rows of a micro-batch are padded to their longest example; packing fills them to maxLength. */
 function rowLength(data: TrainData, c: TrainConfig): number {
@@ -54,7 +53,7 @@ async function runConfig(request: TrainStartRequest | TrainResumeRequest, runSto
 export async function runTrainingSession(request: TrainStartRequest | TrainResumeRequest, host: SessionHost): Promise<TrainDoneEvent> {
   const { post } = host;
   const log = (line: string) => post({ type: 'train-log', line });
-  if (!RUN_ID.test(request.runId)) throw new Error(`run id "${request.runId}" must be 1–128 letters, digits, ".", "_" or "-"`);
+  if (!isRunId(request.runId)) throw new Error(`run id "${request.runId}" ${RUN_ID_RULE}`);
   const runStore = await host.storeFor(runPath(request.runId));
   const config = await runConfig(request, runStore);
 
