@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initModel } from '../models/init';
 import type { TokenizedExample } from '../src/lib/data/tokenize';
-import { Rng } from '../src/lib/random';
+import { Rng } from '../models/random';
 import { trainConfig, type TrainConfig } from '../src/lib/train/config';
 import { estimateTrainingMemory } from '../src/lib/train/memory';
 import { Trainer } from '../src/lib/train/trainer';

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { disposeCache, type KVCache, type LlamaModel } from './llama';
 import { sampleToken, type SamplingOptions } from './sampling';
-import { Rng } from '../src/lib/random';
+import { Rng } from './random';
 
 export interface GenerateOptions extends SamplingOptions {
   maxNewTokens: number;

@@ -2,7 +2,7 @@
 // for matrices, ones for norms, zeros for biases. Seeded, so a from-scratch run is reproducible.
 import { expectedWeightShapes, type LlamaConfig } from './config';
 import { LlamaModel } from './llama';
-import { Rng } from '../src/lib/random';
+import { Rng } from './random';
 
 export interface InitOptions {
   seed?: number;

@@ -3,7 +3,7 @@
 // exports to PEFT and merges into W exactly as PEFT's merge does.
 import * as tf from '@tensorflow/tfjs';
 import type { LlamaConfig } from './config';
-import { Rng } from '../src/lib/random';
+import { Rng } from './random';
 
 export const LORA_TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as const;
 export type LoraTarget = (typeof LORA_TARGETS)[number];

@@ -1,5 +1,5 @@
 // Picking the next token from one row of logits: greedy, or temperature / top-k / top-p sampling.
-import type { Rng } from '../src/lib/random';
+import type { Rng } from './random';
 
 export interface SamplingOptions {
   /** Always take the most likely token. Also implied by temperature 0. */

@@ -11,7 +11,7 @@ import { nodeDirFiles } from '../models/files';
 import type { LlamaModel } from '../models/llama';
 import { LORA_TARGETS, LoraAdapters } from '../models/lora';
 import { parseSafetensorsHeader, readSafetensors, writeSafetensors } from '../models/safetensors';
-import { Rng } from '../src/lib/random';
+import { Rng } from '../models/random';
 import type { FileStore } from '../src/lib/storage/file-store';
 import { memoryStore } from '../src/lib/storage/memory-store';
 import { nodeFolderStore } from '../src/lib/storage/node-store';

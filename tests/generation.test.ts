@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { LlamaModel, disposeCache } from '../models/llama';
 import { generate, leftPad } from '../models/generate';
 import { argmax, sampleToken } from '../models/sampling';
-import { Rng } from '../src/lib/random';
+import { Rng } from '../models/random';
 import { tinyModel } from './helpers/tiny-model';
 import { maxAbsDiff, NODE_BACKENDS, useBackend } from './helpers/tf';
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeDirFiles } from '../models/files';
 import { loadTokenizer, type TextTokenizer } from '../models/tokenizer';
 import { pretrainCorpus, synthDataset, synthEvalSet } from '../src/lib/data/synth';
-import { Rng } from '../src/lib/random';
+import { Rng } from '../models/random';
 import { countWords, DEFAULT_SPECIAL_TOKENS, trainByteLevelBpe, writeTokenizerFiles, type TokenizerFiles } from '../src/lib/tokenizer-build';
 import { learnMerges } from '../src/lib/tokenizer-build/learn-merges';
 import { BYTE_CHARS, preTokens, toByteChars } from '../src/lib/tokenizer-build/pretokenize';

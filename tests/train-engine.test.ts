@@ -7,7 +7,7 @@ import { memoryStore } from '../src/lib/storage/memory-store';
 import { trainConfig } from '../src/lib/train/config';
 import { learningRate } from '../src/lib/train/schedule';
 import { Trainer, TrainingError, type Control } from '../src/lib/train/trainer';
-import { Rng } from '../src/lib/random';
+import { Rng } from '../models/random';
 import { useBackend } from './helpers/tf';
 import { tinyModel } from './helpers/tiny-model';
 

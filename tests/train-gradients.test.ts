@@ -8,7 +8,7 @@ import type { LlamaModel } from '../models/llama';
 import { packBestFitDecreasing, padRows } from '../src/lib/data/pack';
 import type { TokenizedExample } from '../src/lib/data/tokenize';
 import { lossTargets, maskedLoss } from '../src/lib/train/loss';
-import { Rng } from '../src/lib/random';
+import { Rng } from '../models/random';
 import { trainableParams } from '../src/lib/train/trainer';
 import { tinyModel } from './helpers/tiny-model';
 import { NODE_BACKENDS, useBackend } from './helpers/tf';

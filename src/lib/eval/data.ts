@@ -3,7 +3,7 @@
 import { DEFAULT_HUB_ENDPOINT } from '../../../models/files';
 import { readRecords, type DataSource, type ReadOptions } from '../data/readers';
 import type { Skipped } from '../data/types';
-import { Rng, shuffledIndices } from '../random';
+import { Rng, shuffledIndices } from '../../../models/random';
 import { synthEvalSet } from '../data/synth';
 import type { EvalDoc } from './tasks';
 

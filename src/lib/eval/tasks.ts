@@ -2,7 +2,7 @@
 // ../shared/data/lm-eval/), plus `chat`: zero-shot in the prompt format training used.
 import type { TextTokenizer } from '../../../models/tokenizer';
 import { encodePrompt, renderPrompt, type PromptStyle } from '../data/prompt-format';
-import { Rng } from '../random';
+import { Rng } from '../../../models/random';
 import { GSM8K_COT_EXEMPLARS } from './gsm8k-cot-exemplars';
 import type { TaskName } from './scoring';
 

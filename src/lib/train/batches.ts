@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { packBestFitDecreasing, padRows, unpackedRows, type TrainRow } from '../data/pack';
 import type { TokenizedExample } from '../data/tokenize';
-import { Rng, shuffledIndices } from '../random';
+import { Rng, shuffledIndices } from '../../../models/random';
 import type { TrainConfig } from './config';
 import { lossTargets, type LossTargets } from './loss';
 

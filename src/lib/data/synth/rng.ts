@@ -1,6 +1,6 @@
 // Seeded randomness for the synthetic teacher: a per-record stream derived from (seed, tag, index),
 // so any record can be rebuilt alone and a dataset of n records is a prefix of one of n + 1.
-import { Rng } from '../../random';
+import { Rng } from '../../../../models/random';
 
 /** Streams that must never share a seed space: train, held-out eval, pretraining text. */
 export const STREAM = { train: 1, eval: 2, pretrain: 3 } as const;
