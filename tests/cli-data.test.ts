@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli, lastJson } from './helpers/cli';
-import { hasShared, sharedPath } from './helpers/shared';
+import { sharedPath, skipUnlessShared } from './helpers/shared';
 import { writeTokenizerFiles } from './helpers/tiny-tokenizer';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'distill-cli-data-'));
@@ -74,8 +74,8 @@ describe('cli data', () => {
     expect(missing.stderr).toMatch(/nope\.jsonl/);
   });
 
-  it('reads all 7,473 GSM8K train records with the original strategy', async () => {
-    if (!hasShared('data', 'gsm8k', 'train.jsonl')) return;
+  it('reads all 7,473 GSM8K train records with the original strategy', async (ctx) => {
+    skipUnlessShared(ctx, 'data', 'gsm8k', 'train.jsonl');
     const out = path.join(tmp, 'gsm8k.jsonl');
     const run = await cli('data', '--input', sharedPath('data', 'gsm8k', 'train.jsonl'), '--strategy', 'original', '--out', out, '--json');
     expect(run.code, run.stderr).toBe(0);

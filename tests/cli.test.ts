@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { nodeDirFiles } from '../models/files';
 import { loadTokenizer } from '../models/tokenizer';
 import { cli, lastJson } from './helpers/cli';
-import { hasShared, sharedPath } from './helpers/shared';
+import { sharedPath, skipUnlessShared } from './helpers/shared';
 import { writeTinyModelFolder } from './helpers/tiny-tokenizer';
 
 const FIXTURE = sharedPath('fixtures', 'tiny-llama-ref');
@@ -23,8 +23,8 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'distill-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('cli on the tiny-llama-ref fixture', () => {
-  it('logits --json matches the reference at every prompt position', async () => {
-    if (!hasShared('fixtures', 'tiny-llama-ref')) return;
+  it('logits --json matches the reference at every prompt position', async (ctx) => {
+    skipUnlessShared(ctx, 'fixtures', 'tiny-llama-ref');
     const g = golden();
     const run = await cli('logits', '--model', FIXTURE, '--ids', g.prompt_ids.join(','), '--json');
     expect(run.code, run.stderr).toBe(0);
@@ -36,8 +36,8 @@ describe('cli on the tiny-llama-ref fixture', () => {
     });
   });
 
-  it.each(['cpu', 'wasm'])('generate --greedy --json reproduces the reference continuation on %s', async (backend) => {
-    if (!hasShared('fixtures', 'tiny-llama-ref')) return;
+  it.for(['cpu', 'wasm'])('generate --greedy --json reproduces the reference continuation on %s', async (backend, ctx) => {
+    skipUnlessShared(ctx, 'fixtures', 'tiny-llama-ref');
     const g = golden();
     const args = ['--ids', g.prompt_ids.join(','), '--max-new-tokens', '49', '--greedy', '--backend', backend, '--json'];
     const run = await cli('generate', '--model', FIXTURE, ...args);
@@ -46,8 +46,8 @@ describe('cli on the tiny-llama-ref fixture', () => {
     expect(lastJson(run.stdout)).toEqual({ ids: g.greedy_continuation_ids.slice(0, 49) });
   });
 
-  it('generate --prompt gives text that is the decoded ids, and streams the same text', async () => {
-    if (!hasShared('fixtures', 'tiny-llama-ref')) return;
+  it('generate --prompt gives text that is the decoded ids, and streams the same text', async (ctx) => {
+    skipUnlessShared(ctx, 'fixtures', 'tiny-llama-ref');
     const dir = writeTinyModelFolder(path.join(tmp, 'with-tokenizer'), { withTokenizer: true });
     const args = ['generate', '--model', dir, '--prompt', 'Janet has 3 ducks.', '--max-new-tokens', '12', '--seed', '7'];
     const json = await cli(...args, '--json');

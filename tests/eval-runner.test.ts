@@ -12,12 +12,15 @@ import { runEval, writeEvalOutputs } from '../src/lib/eval/runner';
 import { nodeFolderStore } from '../src/lib/storage/node-store';
 import { cli, lastJson } from './helpers/cli';
 import { startHubServer, type HubServer } from './helpers/hub-server';
-import { hasShared, sharedPath } from './helpers/shared';
+import { sharedPath, sharedRequirement, skipUnless } from './helpers/shared';
 import { useBackend } from './helpers/tf';
 import { writeTinyModelFolder } from './helpers/tiny-tokenizer';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'distill-eval-'));
-const ready = hasShared('fixtures', 'tiny-llama-ref') && hasShared('data', 'gsm8k', 'test.jsonl');
+// The tiny model (with a tokenizer) and GSM8K test items: the tests that use them skip, with the
+// reason, without them (or fail under REQUIRE_SHARED=1); the rest run either way.
+const needs = [sharedRequirement('fixtures', 'tiny-llama-ref'), sharedRequirement('data', 'gsm8k', 'test.jsonl')];
+const ready = needs.every((n) => n.available);
 const modelDir = path.join(tmp, 'model');
 const testFile = sharedPath('data', 'gsm8k', 'test.jsonl');
 let loaded: Pretrained;
@@ -25,7 +28,15 @@ let hub: HubServer;
 
 beforeAll(async () => {
   await useBackend('wasm');
-  if (!ready) return;
+  if (ready) await setUp();
+});
+afterAll(async () => {
+  await hub?.close();
+  loaded?.model.dispose();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+async function setUp() {
   writeTinyModelFolder(modelDir, { withTokenizer: true });
   loaded = await fromPretrained(modelDir, { log: () => {} });
   // openai/gsm8k's layout on the hub: datasets/openai/gsm8k/resolve/main/main/test-….parquet
@@ -37,16 +48,11 @@ beforeAll(async () => {
     new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'question', data: rows.map((r) => r.question) }, { name: 'answer', data: rows.map((r) => r.answer) }] })),
   );
   hub = await startHubServer({ 'datasets/openai/gsm8k': path.join(tmp, 'hub') });
-});
-afterAll(async () => {
-  await hub?.close();
-  loaded?.model.dispose();
-  rmSync(tmp, { recursive: true, force: true });
-});
+}
 
 describe('eval data', () => {
-  it('reads GSM8K, with a limit or a seeded subset, and skips what it cannot use', async () => {
-    if (!ready) return;
+  it('reads GSM8K, with a limit or a seeded subset, and skips what it cannot use', async (ctx) => {
+    skipUnless(ctx, ...needs);
     const first = await loadEvalDocs(testFile, { limit: 5 });
     expect(first.docs.map((d) => d.id)).toEqual([0, 1, 2, 3, 4]);
     const subset = await loadEvalDocs(testFile, { limit: 5, subsetSeed: 3 });
@@ -61,8 +67,8 @@ describe('eval data', () => {
     expect(mapped.skipped[0].reason).toMatch(/does not end with "#### N"/);
   });
 
-  it('reads openai/gsm8k Parquet from the hub layout', async () => {
-    if (!ready) return;
+  it('reads openai/gsm8k Parquet from the hub layout', async (ctx) => {
+    skipUnless(ctx, ...needs);
     const url = gsm8kHubUrl('test', hub.url);
     expect(url).toBe(`${hub.url}/datasets/openai/gsm8k/resolve/main/main/test-00000-of-00001.parquet`);
     const { docs } = await loadEvalDocs(url, { limit: 3 });
@@ -78,8 +84,8 @@ describe('eval data', () => {
 });
 
 describe('runEval', () => {
-  it('evaluates 20 GSM8K test items, writes results.json and samples.jsonl, and batching changes nothing', { timeout: 180_000 }, async () => {
-    if (!ready) return;
+  it('evaluates 20 GSM8K test items, writes results.json and samples.jsonl, and batching changes nothing', { timeout: 180_000 }, async (ctx) => {
+    skipUnless(ctx, ...needs);
     const { docs } = await loadEvalDocs(testFile, { limit: 20 });
     const opts = { task: 'gsm8k_cot_zeroshot' as const, maxNewTokens: 24 };
     const batched = await runEval(loaded.model, loaded.tokenizer!, docs, { ...opts, batchSize: 8 });

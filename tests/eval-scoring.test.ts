@@ -17,7 +17,7 @@ import {
   type TaskName,
 } from '../src/lib/eval/scoring';
 import { mean, sampleStderr } from '../src/lib/eval/stats';
-import { hasShared, sharedPath } from './helpers/shared';
+import { sharedPath, skipUnlessShared } from './helpers/shared';
 
 /** A GSM8K-shaped answer: working, then "#### N". */
 const gsm = (n: string): string => `She has 9 * 2 = <<9*2=18>>18 dollars.\n#### ${n}`;
@@ -260,7 +260,8 @@ describe('stats', () => {
 
 describe('harness task files', () => {
   const files: Record<Exclude<TaskName, 'chat'>, string> = { gsm8k: 'gsm8k.yaml', gsm8k_cot: 'gsm8k-cot.yaml', gsm8k_cot_zeroshot: 'gsm8k-cot-zeroshot.yaml' };
-  it.runIf(hasShared('data', 'lm-eval'))('TASK_RULES copies their filters, stops and regexes_to_ignore', () => {
+  it('TASK_RULES copies their filters, stops and regexes_to_ignore', (ctx) => {
+    for (const file of Object.values(files)) skipUnlessShared(ctx, 'data', 'lm-eval', file);
     for (const [task, file] of Object.entries(files) as [Exclude<TaskName, 'chat'>, string][]) {
       const cfg = parse(readFileSync(sharedPath('data', 'lm-eval', file), 'utf8'));
       const filter = (name: string) => cfg.filter_list.find((f: { name: string }) => f.name === name).filter[0];
@@ -274,7 +275,8 @@ describe('harness task files', () => {
 });
 
 describe('GSM8K test references', () => {
-  it.runIf(hasShared('data', 'gsm8k', 'test.jsonl'))('each scores exact_match 1 (strict) as its own completion under gsm8k', () => {
+  it('each scores exact_match 1 (strict) as its own completion under gsm8k', (ctx) => {
+    skipUnlessShared(ctx, 'data', 'gsm8k', 'test.jsonl');
     const answers = readFileSync(sharedPath('data', 'gsm8k', 'test.jsonl'), 'utf8')
       .split('\n')
       .filter((l) => l.trim())

@@ -7,7 +7,7 @@ import type { TextTokenizer } from '../models/tokenizer';
 import { renderPrompt } from '../src/lib/data/prompt-format';
 import { TASK_RULES } from '../src/lib/eval/scoring';
 import { promptText, type EvalDoc } from '../src/lib/eval/tasks';
-import { hasShared, sharedPath } from './helpers/shared';
+import { sharedPath, skipUnlessShared } from './helpers/shared';
 
 const DOC: EvalDoc = { id: 7, question: 'Janet has 3 apples and buys 2 more. How many apples does she have?', answer: 'She has 3 + 2 = <<3+2=5>>5 apples.\n#### 5' };
 const tokenizer = {} as TextTokenizer; // the harness tasks render text without a tokenizer
@@ -16,8 +16,8 @@ const yamlOf = (name: string) => parse(readFileSync(sharedPath('data', 'lm-eval'
 const fill = (template: string, q: string) => template.replace('{{question}}', q);
 
 describe('task prompts match the harness', () => {
-  it('gsm8k_cot: 8 fixed exemplars, byte-identical to the harness prompt built from gsm8k-cot.yaml', () => {
-    if (!hasShared('data', 'lm-eval', 'gsm8k-cot.yaml')) return;
+  it('gsm8k_cot: 8 fixed exemplars, byte-identical to the harness prompt built from gsm8k-cot.yaml', (ctx) => {
+    skipUnlessShared(ctx, 'data', 'lm-eval', 'gsm8k-cot.yaml');
     const y = yamlOf('gsm8k-cot.yaml');
     // fewshot_delimiter "\n\n" and target_delimiter " " are the harness defaults.
     const shots = y.fewshot_config.samples.map((s: { question: string; target: string }) => `${fill(y.doc_to_text, s.question)} ${s.target}`);
@@ -27,13 +27,13 @@ describe('task prompts match the harness', () => {
     expect(y.num_fewshot).toBe(8);
   });
 
-  it('gsm8k_cot_zeroshot follows its yaml', () => {
-    if (!hasShared('data', 'lm-eval', 'gsm8k-cot-zeroshot.yaml')) return;
+  it('gsm8k_cot_zeroshot follows its yaml', (ctx) => {
+    skipUnlessShared(ctx, 'data', 'lm-eval', 'gsm8k-cot-zeroshot.yaml');
     expect(promptText('gsm8k_cot_zeroshot', DOC, { tokenizer })).toBe(fill(yamlOf('gsm8k-cot-zeroshot.yaml').doc_to_text, DOC.question));
   });
 
-  it('gsm8k: 5 train examples with their full solutions, then the question', () => {
-    if (!hasShared('data', 'lm-eval', 'gsm8k.yaml')) return;
+  it('gsm8k: 5 train examples with their full solutions, then the question', (ctx) => {
+    skipUnlessShared(ctx, 'data', 'lm-eval', 'gsm8k.yaml');
     const y = yamlOf('gsm8k.yaml');
     const pool: EvalDoc[] = Array.from({ length: 12 }, (_, i) => ({ id: i, question: `Q${i}?`, answer: `A${i}\n#### ${i}` }));
     const text = promptText('gsm8k', DOC, { tokenizer, fewshotPool: pool, fewshotSeed: 1234 });
@@ -55,8 +55,9 @@ describe('task prompts match the harness', () => {
     expect(promptText('chat', DOC, { tokenizer, style: 'plain' })).toBe(`Question: ${DOC.question}\nAnswer:`);
   });
 
-  it('stop sequences are the yaml ones', () => {
-    if (!hasShared('data', 'lm-eval', 'gsm8k.yaml')) return;
+  it('stop sequences are the yaml ones', (ctx) => {
+    skipUnlessShared(ctx, 'data', 'lm-eval', 'gsm8k.yaml');
+    skipUnlessShared(ctx, 'data', 'lm-eval', 'gsm8k-cot.yaml');
     expect(TASK_RULES.gsm8k.until).toEqual(yamlOf('gsm8k.yaml').generation_kwargs.until);
     expect(TASK_RULES.gsm8k_cot.until).toEqual(yamlOf('gsm8k-cot.yaml').generation_kwargs.until);
   });

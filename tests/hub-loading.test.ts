@@ -10,7 +10,7 @@ import type { FileProgress } from '../models/files';
 import { naiveLogits } from './helpers/naive-llama';
 import { startHubServer, type HubServer } from './helpers/hub-server';
 import { naiveConfigOf, tinyConfig, writeRandomModel } from './helpers/random-model';
-import { hasShared, sharedPath } from './helpers/shared';
+import { sharedPath, sharedRequirement, skipUnlessShared } from './helpers/shared';
 import { maxAbsDiff, useBackend } from './helpers/tf';
 
 const IDS = [1, 12, 40, 7, 88, 3, 21];
@@ -31,7 +31,7 @@ let hub: HubServer;
 beforeAll(async () => {
   await useBackend('cpu');
   const repos: Record<string, string> = { 'test/sharded': dirs.sharded, 'test/bf16': dirs.bf16, 'test/f16': dirs.f16 };
-  if (hasShared('fixtures', 'tiny-llama-ref')) repos['test/tiny-llama-ref'] = sharedPath('fixtures', 'tiny-llama-ref');
+  if (sharedRequirement('fixtures', 'tiny-llama-ref').available) repos['test/tiny-llama-ref'] = sharedPath('fixtures', 'tiny-llama-ref');
   hub = await startHubServer(repos);
 });
 afterAll(async () => {
@@ -50,8 +50,8 @@ async function logitsOf(source: string) {
 }
 
 describe('hub layout', () => {
-  it('loads the shared fixture from /{org}/{name}/resolve/main/, with byte progress', async () => {
-    if (!hasShared('fixtures', 'tiny-llama-ref')) return;
+  it('loads the shared fixture from /{org}/{name}/resolve/main/, with byte progress', async (ctx) => {
+    skipUnlessShared(ctx, 'fixtures', 'tiny-llama-ref');
     const { progress, loaded } = await logitsOf('test/tiny-llama-ref');
     expect(hub.requests).toContain('/test/tiny-llama-ref/resolve/main/config.json');
     expect(hub.requests).toContain('/test/tiny-llama-ref/resolve/main/model.safetensors');

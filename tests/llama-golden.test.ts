@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { fromPretrained } from '../models/from-pretrained';
 import { generate } from '../models/generate';
-import { hasShared, sharedPath } from './helpers/shared';
+import { sharedPath, skipUnlessShared } from './helpers/shared';
 import { maxAbsDiff, NODE_BACKENDS, useBackend } from './helpers/tf';
 
 const FIXTURE = ['fixtures', 'tiny-llama-ref'];
@@ -17,8 +17,8 @@ interface Golden {
 }
 
 describe.each(NODE_BACKENDS)('tiny-llama-ref on %s', (backend) => {
-  it('reproduces the recorded logits and greedy continuation', async () => {
-    if (!hasShared(...FIXTURE)) return;
+  it('reproduces the recorded logits and greedy continuation', async (ctx) => {
+    skipUnlessShared(ctx, ...FIXTURE);
     await useBackend(backend);
     expect(tf.getBackend()).toBe(backend);
     const golden: Golden = JSON.parse(readFileSync(sharedPath(...FIXTURE, 'golden.json'), 'utf8'));

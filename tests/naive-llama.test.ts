@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { hasShared, sharedPath } from './helpers/shared';
+import { sharedPath, skipUnlessShared } from './helpers/shared';
 import { naiveLogits, randomWeights, weightShapes, type NaiveConfig } from './helpers/naive-llama';
 
 /** Minimal F32-only safetensors parser: 8-byte LE header length, JSON header, raw data. */
@@ -40,8 +40,8 @@ const small: NaiveConfig = {
 };
 
 describe('naive llama reference', () => {
-  it('matches the tiny-llama-ref golden logits (llama2.c)', () => {
-    if (!hasShared('fixtures', 'tiny-llama-ref')) return;
+  it('matches the tiny-llama-ref golden logits (llama2.c)', (ctx) => {
+    skipUnlessShared(ctx, 'fixtures', 'tiny-llama-ref');
     const dir = (f: string) => sharedPath('fixtures', 'tiny-llama-ref', f);
     const c = JSON.parse(readFileSync(dir('config.json'), 'utf8'));
     const golden = JSON.parse(readFileSync(dir('golden.json'), 'utf8')) as {

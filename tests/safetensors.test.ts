@@ -12,7 +12,7 @@ import {
   shardFiles,
   writeSafetensors,
 } from '../models/safetensors';
-import { hasShared, sharedPath } from './helpers/shared';
+import { sharedPath, skipUnlessShared } from './helpers/shared';
 
 const FILE = 'model.safetensors';
 
@@ -389,8 +389,8 @@ describe('shard index', () => {
 });
 
 describe('reference fixture', () => {
-  it('reads tiny-llama-ref/model.safetensors', () => {
-    if (!hasShared('fixtures', 'tiny-llama-ref')) return;
+  it('reads tiny-llama-ref/model.safetensors', (ctx) => {
+    skipUnlessShared(ctx, 'fixtures', 'tiny-llama-ref');
     const bytes = new Uint8Array(readFileSync(sharedPath('fixtures', 'tiny-llama-ref', 'model.safetensors')));
     const { header, tensors } = readSafetensors(bytes, 'tiny-llama-ref/model.safetensors');
     const embed = header.tensors.get('model.embed_tokens.weight')!;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeDirFiles } from '../models/files';
 import { fromPretrained } from '../models/from-pretrained';
 import { loadTokenizer, type TextTokenizer } from '../models/tokenizer';
-import { hasShared } from './helpers/shared';
+import { skipUnlessShared } from './helpers/shared';
 import { makeByteTokenizer, TINY_VOCAB_SIZE, writeTinyModelFolder, writeTokenizerFiles } from './helpers/tiny-tokenizer';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'distill-tokenizer-'));
@@ -57,8 +57,8 @@ describe('tiny byte-level BPE tokenizer (through transformers.js)', () => {
 });
 
 describe('tiny model folder', () => {
-  it('loads with the tokenizer, or without it', async () => {
-    if (!hasShared('fixtures', 'tiny-llama-ref')) return;
+  it('loads with the tokenizer, or without it', async (ctx) => {
+    skipUnlessShared(ctx, 'fixtures', 'tiny-llama-ref');
     const log = () => undefined;
     const withTok = await fromPretrained(writeTinyModelFolder(path.join(tmp, 'with'), { withTokenizer: true }), { log });
     expect(withTok.config.vocabSize).toBe(TINY_VOCAB_SIZE);

@@ -2,19 +2,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendName } from '../../models/backend';
 import type { BackendPageResult } from './backend-page';
-import { chromiumAvailable, launchChromium, withTimeout, type LaunchedChromium } from '../helpers/chromium';
+import { chromiumRequirement, launchChromium, withTimeout, type LaunchedChromium } from '../helpers/chromium';
+import { skipSuiteUnless } from '../helpers/shared';
 import { startViteServer } from '../helpers/vite-server';
 
-const available = chromiumAvailable();
-
-describe.skipIf(!available)('backend in chromium', () => {
+describe('backend in chromium', () => {
+  // Without chromium every test skips with the reason (or fails under CI / REQUIRE_BROWSER=1 /
+  // REQUIRE_SHARED=1); the setup below is then left out.
+  const ready = skipSuiteUnless(chromiumRequirement());
   let server: Awaited<ReturnType<typeof startViteServer>> | undefined;
   let browser: LaunchedChromium | undefined;
 
   beforeAll(async () => {
+    if (ready) await start();
+  });
+  async function start() {
     server = await startViteServer();
     browser = await launchChromium({ webgpu: true });
-  });
+  }
 
   afterAll(async () => {
     try {

@@ -12,26 +12,31 @@ import { loadEvalDocs } from '../../src/lib/eval/data';
 import { runEval, type EvalResults, type SampleRecord } from '../../src/lib/eval/runner';
 import type { EvalStartRequest } from '../../workers/protocol';
 import type { EvalRun, EvalRunResult } from './eval-page';
-import { chromiumAvailable, launchChromium, withTimeout, type LaunchedChromium } from '../helpers/chromium';
+import { chromiumRequirement, launchChromium, withTimeout, type LaunchedChromium } from '../helpers/chromium';
 import { startHubServer, type HubServer } from '../helpers/hub-server';
-import { hasShared, sharedPath } from '../helpers/shared';
+import { sharedPath, sharedRequirement, skipSuiteUnless } from '../helpers/shared';
 import { writeTinyModelFolder } from '../helpers/tiny-tokenizer';
 import { startViteServer } from '../helpers/vite-server';
 
-const available = chromiumAvailable() && hasShared('fixtures', 'tiny-llama-ref') && hasShared('data', 'gsm8k', 'test.jsonl');
 const REPO = 'test/tiny-eval';
 const ITEMS = 20;
 const DATA_FILE = 'gsm8k-test-20.jsonl';
 const settings = { task: 'gsm8k_cot_zeroshot', batchSize: 8, maxNewTokens: 16 } as const;
 const METRIC_KEYS = ['exact_match,strict-match', 'exact_match_stderr,strict-match', 'exact_match,flexible-extract', 'exact_match_stderr,flexible-extract'];
 
-describe.skipIf(!available)('evaluation worker in chromium', () => {
+describe('evaluation worker in chromium', () => {
+  // Without chromium or the shared material every test skips with the reason (or fails under
+  // CI / REQUIRE_BROWSER=1 / REQUIRE_SHARED=1); the setup below is then left out.
+  const ready = skipSuiteUnless(chromiumRequirement(), sharedRequirement('fixtures', 'tiny-llama-ref'), sharedRequirement('data', 'gsm8k', 'test.jsonl'));
   let server: Awaited<ReturnType<typeof startViteServer>> | undefined;
   let hub: HubServer | undefined;
   let browser: LaunchedChromium | undefined;
   let dir = '';
 
   beforeAll(async () => {
+    if (ready) await start();
+  });
+  async function start() {
     dir = mkdtempSync(path.join(os.tmpdir(), 'distill-eval-'));
     writeTinyModelFolder(dir, { withTokenizer: true });
     const lines = readFileSync(sharedPath('data', 'gsm8k', 'test.jsonl'), 'utf8').split('\n').slice(0, ITEMS);
@@ -41,7 +46,7 @@ describe.skipIf(!available)('evaluation worker in chromium', () => {
     browser = await launchChromium({ webgpu: false });
     await browser.page.goto(`${server.url}/tests/browser/eval.html`, { timeout: 60_000 });
     await browser.page.waitForFunction(() => typeof window.evalTest === 'object', undefined, { timeout: 60_000 });
-  });
+  }
   afterAll(async () => {
     await Promise.allSettled([browser?.close(), server?.close(), hub?.close()]);
     rmSync(dir, { recursive: true, force: true });

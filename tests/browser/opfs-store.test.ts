@@ -2,20 +2,25 @@
 // files left behind, whole-run removal, and a file that is still there after a reload.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpfsContractResult } from './opfs-page';
-import { chromiumAvailable, launchChromium, withTimeout, type LaunchedChromium } from '../helpers/chromium';
+import { chromiumRequirement, launchChromium, withTimeout, type LaunchedChromium } from '../helpers/chromium';
 import { STORE_CONTRACT } from '../helpers/store-contract';
+import { skipSuiteUnless } from '../helpers/shared';
 import { startViteServer } from '../helpers/vite-server';
 
-const available = chromiumAvailable();
-
-describe.skipIf(!available)('opfsStore in chromium', () => {
+describe('opfsStore in chromium', () => {
+  // Without chromium every test skips with the reason (or fails under CI / REQUIRE_BROWSER=1 /
+  // REQUIRE_SHARED=1); the setup below is then left out.
+  const ready = skipSuiteUnless(chromiumRequirement());
   let server: Awaited<ReturnType<typeof startViteServer>> | undefined;
   let browser: LaunchedChromium | undefined;
 
   beforeAll(async () => {
+    if (ready) await start();
+  });
+  async function start() {
     server = await startViteServer();
     browser = await launchChromium({ webgpu: false });
-  });
+  }
   afterAll(async () => {
     try {
       await browser?.close();

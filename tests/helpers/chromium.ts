@@ -1,11 +1,16 @@
 // Launches the system (Debian) chromium through playwright-core for end-to-end tests.
-// Never downloads a browser: without /usr/bin/chromium the tests skip (or fail under CI).
+// Never downloads a browser. Chromium is a system package, not a devDependency: without
+// /usr/bin/chromium the browser tests skip through the runner with the reason, except where the
+// browser is required (CI=true, REQUIRE_BROWSER=1, or REQUIRE_SHARED=1 as .ci/run sets), where its
+// absence fails them. playwright-core itself is a devDependency and is imported normally.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Requirement } from './shared';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** Debian's chromium; DISTILL_CHROMIUM points elsewhere (a nonexistent path shows the skip or the failure). */
+export const CHROMIUM_PATH = process.env.DISTILL_CHROMIUM || '/usr/bin/chromium';
 
 const BASE_ARGS = [
   '--headless',
@@ -30,12 +35,37 @@ export interface LaunchedChromium {
   close(): Promise<void>;
 }
 
-/** False (with a SKIP line) when chromium is missing; throws instead when REQUIRE_SHARED=1 or CI is set. */
+/** The switch that makes a missing chromium a failure, or '' where it may skip. */
+export function browserRequiredBy(env: NodeJS.ProcessEnv = process.env): string {
+  const ci = (env.CI ?? '').trim().toLowerCase();
+  if (ci !== '' && ci !== '0' && ci !== 'false') return `CI=${env.CI}`;
+  if (env.REQUIRE_BROWSER === '1') return 'REQUIRE_BROWSER=1';
+  if (env.REQUIRE_SHARED === '1') return 'REQUIRE_SHARED=1';
+  return '';
+}
+
+/** Whether the system chromium is there; for `skipUnless` / `skipSuiteUnless` (never throws). */
+export function chromiumRequirement(): Requirement {
+  const available = existsSync(CHROMIUM_PATH);
+  const requiredBy = browserRequiredBy();
+  return {
+    available,
+    reason: available ? '' : `chromium not found at ${CHROMIUM_PATH} (apt-get install chromium)`,
+    required: requiredBy !== '',
+    requiredBy,
+  };
+}
+
+/**
+ * Older form, for describe.skipIf: false (with a SKIP line) when chromium is missing; throws
+ * instead where it is required. Prefer `skipSuiteUnless(chromiumRequirement(), …)`, whose skip
+ * note carries the reason.
+ */
 export function chromiumAvailable(): boolean {
-  if (existsSync(CHROMIUM_PATH)) return true;
-  const message = `chromium not found at ${CHROMIUM_PATH} (apt-get install chromium)`;
-  if (process.env.REQUIRE_SHARED === '1' || process.env.CI) throw new Error(`${message}; required under CI/REQUIRE_SHARED=1`);
-  console.warn(`SKIP: ${message}`);
+  const need = chromiumRequirement();
+  if (need.available) return true;
+  if (need.required) throw new Error(`${need.reason}; ${need.requiredBy} makes this a failure`);
+  console.warn(`SKIP: ${need.reason}`);
   return false;
 }
 
