@@ -2,6 +2,7 @@
 // Must import cleanly in plain Node (tsx): no Vite-only imports here; browser entry points pass
 // the Vite-resolved wasm URLs from backend-wasm-paths.browser.ts as opts.wasmPaths.
 import * as tf from '@tensorflow/tfjs';
+import { deviceMemory, formatBytes } from './memory';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -174,4 +175,64 @@ export async function initBackend(preferred?: BackendName, opts: BackendOptions 
     );
   }
   throw new Error(`No TensorFlow.js backend could start (${reasons})`);
+}
+
+export const BACKEND_LIMITS = {
+  /**
+   * tfjs-backend-wasm 4.22's emscripten build grows its heap up to getHeapMax() = 4294901760 bytes
+   * (4 GiB − 64 KiB, in dist/tf-backend-wasm.node.js and the browser bundles); past it malloc aborts
+   * ("Aborted()", or a RangeError such as "Invalid typed array length" when a kernel views the heap).
+   * Measured in Node 20: 3.9 GB of 108 MB tensors fit, the next one aborts. A browser that cannot
+   * reserve that much (32-bit, some phones) stops earlier. No single-array limit is tighter.
+   */
+  wasmHeapBytes: 4294901760,
+};
+
+/** What the active backend can hold, to refuse work before it allocates. */
+export interface BackendCapacity {
+  backend: BackendName;
+  /** Bytes all tensors together may take; null when the backend does not say (webgpu, webgl). */
+  totalBytes: number | null;
+  /** Bytes one tensor may take, when that is tighter than totalBytes; else null. */
+  maxTensorBytes: number | null;
+  /** Where the numbers come from, for messages. */
+  source: string;
+}
+
+interface GpuLimitsLike { maxBufferSize: number; maxStorageBufferBindingSize: number }
+
+/** The capacity of the backend tfjs is running now (after initBackend). */
+export async function backendCapacity(): Promise<BackendCapacity> {
+  const backend = tf.getBackend() as BackendName;
+  switch (backend) {
+    case 'wasm':
+      return { backend, totalBytes: BACKEND_LIMITS.wasmHeapBytes, maxTensorBytes: null, source: `the wasm heap grows to at most ${formatBytes(BACKEND_LIMITS.wasmHeapBytes)}` };
+    case 'webgpu': {
+      // tfjs-backend-webgpu asks its device for the adapter's limits; each tensor is one storage buffer.
+      const limits = (tf.backend() as unknown as { device: { limits: GpuLimitsLike } }).device.limits;
+      return {
+        backend,
+        totalBytes: null,
+        maxTensorBytes: Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize),
+        source: `the WebGPU device's maxBufferSize ${formatBytes(limits.maxBufferSize)}, maxStorageBufferBindingSize ${formatBytes(limits.maxStorageBufferBindingSize)}`,
+      };
+    }
+    case 'webgl': {
+      // A tensor lives in one texture of at most size × size texels, one float32 each when unpacked.
+      const size = tf.env().getNumber('WEBGL_MAX_TEXTURE_SIZE');
+      return { backend, totalBytes: null, maxTensorBytes: size * size * 4, source: `WebGL's MAX_TEXTURE_SIZE ${size}` };
+    }
+    case 'cpu': {
+      // Tensors are plain typed arrays: what the system has free, plus what tensors hold already
+      // (the model's weights, which the estimates count).
+      const device = await deviceMemory();
+      const held = tf.memory().numBytes;
+      return {
+        backend,
+        totalBytes: device.availableBytes === null ? null : device.availableBytes + held,
+        maxTensorBytes: null,
+        source: `${device.source}, plus ${formatBytes(held)} that tensors hold now`,
+      };
+    }
+  }
 }

@@ -172,7 +172,7 @@ export function nodeDirFiles(dir: string): ModelFiles {
 
 export type ModelSource = string | ModelFiles | Iterable<File>;
 
-const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
+export const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
 
 /**
  * One door for every source: an http(s) URL base; in Node an existing folder; in the browser a

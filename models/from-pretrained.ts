@@ -1,9 +1,10 @@
 // fromPretrained: the one door through which every model loads, whatever its source.
-// config.json → estimate memory → fetch and validate safetensors (single or sharded) → build the
-// model → tokenizer (when the source has one).
+// config.json → estimate memory (over what the device reports: stop, unless the user consents) →
+// fetch and validate safetensors (single or sharded) → build the model → tokenizer (when the
+// source has one).
 import { parseConfig, expectedWeightShapes, type LlamaConfig } from './config';
 import { LlamaModel, WeightError } from './llama';
-import { describeEstimate, estimateInferenceMemory, type MemoryEstimate } from './memory';
+import { checkMemoryConsent, describeEstimate, estimateInferenceMemory, type MemoryEstimate, type MemoryGuard } from './memory';
 import { parseSafetensorsHeader, parseShardIndex, readTensor, shardFiles } from './safetensors';
 import { resolveSource, SourceError, type HubOptions, type ModelFiles, type ModelSource, type ProgressCallback } from './files';
 import { loadTokenizer, type TextTokenizer } from './tokenizer';
@@ -15,6 +16,8 @@ export interface LoadOptions extends HubOptions {
   log?: (line: string) => void;
   /** Load the tokenizer too, when the source has one. Default true. */
   tokenizer?: boolean;
+  /** Refuse (MemoryConsentError) a model whose estimate is over what the device reports, unless forced. Default: no check. */
+  memory?: MemoryGuard;
 }
 
 export interface Pretrained {
@@ -77,6 +80,7 @@ export async function fromPretrained(source: ModelSource, opts: LoadOptions = {}
   const config = parseConfig(parseJsonFile(await required(files, 'config.json', opts.onProgress), configPath), configPath);
   const estimate = estimateInferenceMemory(config);
   log(`${config.architecture} from ${files.description}: ${describeEstimate(estimate)}`);
+  if (opts.memory) await checkMemoryConsent(estimate, opts.memory, `${config.architecture} from ${files.description}`);
 
   // Read every shard and check its header against the config before any tensor is allocated.
   const expected = expectedWeightShapes(config);

@@ -322,12 +322,29 @@ export function parseShardIndex(text: string, file: string): ShardIndex {
       '"weight_map" must be an object mapping tensor names to shard file names. Download the shard index again.',
     );
   }
+  for (const [tensor, shard] of Object.entries(weightMap as Record<string, string>)) {
+    if (!isPlainFileName(shard)) {
+      throw new SafetensorsError(
+        file,
+        `tensor "${tensor}" maps to shard ${JSON.stringify(shard)}, which is not a plain file name. Shards must be files beside the index, ` +
+          'named like "model-00001-of-00002.safetensors": not empty or ".", and without "/", "\\", "..", "%", "?" or "#". Fix the index or download it again.',
+      );
+    }
+  }
   if (metadata !== undefined && !isPlainObject(metadata)) {
     throw new SafetensorsError(file, '"metadata" must be an object. Download the shard index again.');
   }
   const index: ShardIndex = { weight_map: weightMap as Record<string, string> };
   if (metadata !== undefined) index.metadata = metadata as Record<string, unknown>;
   return index;
+}
+
+/**
+ * A name that stays inside the model's folder whether it is joined to a path or a URL: no
+ * separators, no ".." (nor "%2e%2e", which a URL reads as ".."), no query or fragment.
+ */
+function isPlainFileName(name: string): boolean {
+  return name !== '' && name !== '.' && !name.includes('..') && !/[/\\%?#]/.test(name);
 }
 
 /** The shard files named in the index, each once, in first-seen order. */

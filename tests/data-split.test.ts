@@ -86,11 +86,19 @@ describe('splitResponse', () => {
     [`<think>\n${REASONING}\n</think>\n\n  `, 'empty answer after </think>'],
     [`${REASONING}</think><answer>\n</answer>`, 'empty answer after </think>'],
     [`<Thought>${REASONING}</Thought>`, 'empty answer after </Thought>'],
-    [`<think>${REASONING}</think>\n<answer>18`, '<answer> is opened but never closed'],
-    [`<|begin_of_thought|>${REASONING}<|end_of_thought|><|begin_of_solution|>18`, '<|begin_of_solution|> is opened but never closed'],
     ['   \n', 'empty response'],
   ])('fails with a reason: %j', (text, reason) => {
     expect(splitResponse(text)).toEqual({ ok: false, reason });
+  });
+
+  it.each([
+    [`<think>${REASONING}</think>\n<answer>18`, 'think', '<answer>'],
+    [`<|begin_of_thought|>${REASONING}<|end_of_thought|><|begin_of_solution|>18`, 'thought/solution', '<|begin_of_solution|>'],
+  ])('an answer tag never closed runs to the end, with a note: %j', (text, convention, tag) => {
+    expect(splitResponse(text)).toEqual({
+      ok: true,
+      split: { reasoning: REASONING, answer: '18', convention, note: `${tag} is never closed: the answer is taken to run to the end of the response (check that it was not cut off)` },
+    });
   });
 });
 

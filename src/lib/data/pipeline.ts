@@ -66,6 +66,7 @@ export class ExampleBuilder {
       report.measure('prompt', example.context.reduce((n, turn) => n + turn.content.length, 0));
       report.measure('completion', example.completion.length);
     }
+    if (built.note) report.note(record.line, built.note);
     if (example.parts.reasoning) report.measure('reasoning', this.#size(example.parts.reasoning));
     if (example.parts.answer) report.measure('answer', this.#size(example.parts.answer));
     return { example, tokenized };

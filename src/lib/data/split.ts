@@ -54,12 +54,11 @@ export function splitResponse(text: string, opts: SplitOptions = {}): SplitResul
     rest = text.slice(end + close.length);
   }
   const wrapped = unwrapAnswer(rest, found, all);
-  if (!wrapped.ok) return wrapped;
   const answer = stripTags(wrapped.text, all);
   if (!answer) return fail(found ? `empty answer after ${found.reasoning.close}` : 'empty response');
   // An empty think block (Qwen3 with thinking off) means no reasoning.
   const thought = reasoning === null ? null : stripTags(reasoning, all) || null;
-  return { ok: true, split: { reasoning: thought, answer, convention: found?.name ?? 'none' } };
+  return { ok: true, split: { reasoning: thought, answer, convention: found?.name ?? 'none', ...(wrapped.note && { note: wrapped.note }) } };
 }
 
 /** Splits a record's response. Reasoning given in its own field (OpenAI reasoning_content) wins over any in the response. */
@@ -67,7 +66,7 @@ export function splitRecord(record: DistilledRecord, opts: SplitOptions = {}): S
   const result = splitResponse(record.response, opts);
   const reasoning = record.reasoning === undefined ? '' : stripTags(record.reasoning, conventions(opts));
   if (!result.ok || !reasoning) return result;
-  return { ok: true, split: { reasoning, answer: result.split.answer, convention: 'reasoning_content' } };
+  return { ok: true, split: { ...result.split, reasoning, convention: 'reasoning_content' } };
 }
 
 /** Parses the CLI's "<scratch>,</scratch>". Throws on anything else. */
@@ -89,15 +88,22 @@ function conventions(opts: SplitOptions): Convention[] {
   return [...BUILT_IN, ...extra];
 }
 
-/** The answer inside its wrapper (the matched convention's first, then any other's), else all that's left. */
-function unwrapAnswer(rest: string, found: Convention | undefined, all: Convention[]): { ok: true; text: string } | { ok: false; reason: string } {
+/**
+ * The answer inside its wrapper (the matched convention's first, then any other's), else all that's
+ * left. A wrapper never closed runs to the end of the response, as in public Marco-o1 data
+ * ("<Output>The answer is 5" with no "</Output>"); the note says so.
+ */
+function unwrapAnswer(rest: string, found: Convention | undefined, all: Convention[]): { text: string; note?: string } {
   const wrappers = [found, ...all].flatMap((c) => (c?.answer ? [c.answer] : []));
   const wrapper = wrappers.find((w) => rest.includes(w.open));
-  if (!wrapper) return { ok: true, text: rest };
+  if (!wrapper) return { text: rest };
   const start = rest.indexOf(wrapper.open) + wrapper.open.length;
   const end = rest.indexOf(wrapper.close, start);
-  if (end < 0) return fail(`${wrapper.open} is opened but never closed`);
-  return { ok: true, text: rest.slice(start, end) };
+  if (end >= 0) return { text: rest.slice(start, end) };
+  return {
+    text: rest.slice(start),
+    note: `${wrapper.open} is never closed: the answer is taken to run to the end of the response (check that it was not cut off)`,
+  };
 }
 
 function fail(reason: string): { ok: false; reason: string } {

@@ -44,6 +44,14 @@ export interface SplitResponse {
   answer: string;
   /** The convention that matched, e.g. "think", "thought/solution"; "none" when no tags. */
   convention: string;
+  /** Something taken on trust that the report should show, e.g. an answer tag never closed. */
+  note?: string;
+}
+
+/** A kept record with something worth a look, and what. `line` counts as in Skipped. */
+export interface Noted {
+  line: number;
+  note: string;
 }
 
 export const STRATEGIES = ['original', 'answer', 'think-summary', 'full'] as const;

@@ -1,7 +1,8 @@
 // Evaluation items: GSM8K's schema ({question, answer ending "#### N"}) from a file, a URL, the
 // hub's Parquet files of openai/gsm8k, or the synthetic teacher's held-out split.
 import { DEFAULT_HUB_ENDPOINT } from '../../../models/files';
-import { readRecords, type DataSource, type ReadOptions } from '../data/readers';
+import { DataSourceError, describeSource, readRecords, type DataSource, type ReadOptions } from '../data/readers';
+import { describeSkips } from '../data/report';
 import type { Skipped } from '../data/types';
 import { Rng, shuffledIndices } from '../../../models/random';
 import { synthEvalSet } from '../data/synth';
@@ -54,7 +55,18 @@ export async function loadEvalDocs(source: DataSource, opts: LoadEvalOptions = {
     const difficulty = typeof item.record.difficulty === 'number' ? item.record.difficulty : undefined;
     docs.push({ id: item.line - 1, question, answer, ...(difficulty !== undefined && { difficulty }) });
   }
+  if (docs.length === 0 && opts.limit !== 0) throw noItems(source, skipped);
   return { docs: pickSubset(docs, opts), skipped };
+}
+
+function noItems(source: DataSource, skipped: Skipped[]): DataSourceError {
+  const what = describeSource(source);
+  if (skipped.length === 0) return new DataSourceError(`${what} has no eval items: it is empty. Give a GSM8K-schema file ({"question", "answer"} ending "#### N").`);
+  return new DataSourceError(
+    `${what} has no eval items: ${skipped.length === 1 ? 'its only line was' : `all ${skipped.length} lines were`} skipped.\n` +
+      `${describeSkips(skipped).join('\n')}\n` +
+      'Fix those lines, or map your field names with --field-map question=FIELD,answer=FIELD.',
+  );
 }
 
 function pickSubset(docs: EvalDoc[], opts: LoadEvalOptions): EvalDoc[] {

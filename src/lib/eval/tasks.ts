@@ -40,10 +40,19 @@ function withExemplars(shots: { text: string; target: string }[], query: string)
  * Python's random.Random(1234) over the whole run, so its exact picks differ; the layout is the same).
  */
 function gsm8kShots(doc: EvalDoc, pool: EvalDoc[], seed: number): EvalDoc[] {
-  if (pool.length < FEWSHOT_DEFAULTS.gsm8kShots + 1) throw new Error(`gsm8k needs ${FEWSHOT_DEFAULTS.gsm8kShots} few-shot examples; the pool has ${pool.length}`);
+  const needed = FEWSHOT_DEFAULTS.gsm8kShots;
+  // Exemplars must differ from the test question; the draw below needs that many to end.
+  const usable = pool.reduce((n, p) => n + (p.question === doc.question ? 0 : 1), 0);
+  if (usable < needed) {
+    throw new Error(
+      `gsm8k needs ${needed} few-shot exemplars whose question differs from the test question (item ${doc.id}), but the pool has ${usable} ` +
+        `(of ${pool.length}). Give a bigger train split as the few-shot pool (--fewshot-data TRAIN.jsonl, or fewshotUrl), ` +
+        'or use gsm8k_cot (fixed exemplars), gsm8k_cot_zeroshot or chat.',
+    );
+  }
   const rng = new Rng((Math.imul(seed, 0x9e3779b1) ^ doc.id) >>> 0);
   const picked = new Set<number>();
-  while (picked.size < FEWSHOT_DEFAULTS.gsm8kShots) {
+  while (picked.size < needed) {
     const i = Math.floor(rng.next() * pool.length);
     if (pool[i].question !== doc.question) picked.add(i);
   }

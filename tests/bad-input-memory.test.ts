@@ -1,0 +1,102 @@
+// A training run the backend cannot hold stops before it allocates, with the estimate, the capacity
+// and the changes that would fit. The known failure: LoRA on a SmolLM2-135M-shaped model on wasm in
+// Node at batch 4 × 256 died inside the wasm backend ("RangeError: Invalid typed array length:
+// 28311552"). The config alone is enough to estimate; no model is allocated here.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { BACKEND_LIMITS, backendCapacity, type BackendCapacity } from '../models/backend';
+import { parseConfig } from '../models/config';
+import { trainConfig } from '../src/lib/train/config';
+import { checkTrainingFits, TrainingMemoryError } from '../src/lib/train/memory';
+import { tinyConfig } from './helpers/random-model';
+import { useBackend } from './helpers/tf';
+
+const SMOLLM2_135M = parseConfig({
+  architectures: ['LlamaForCausalLM'],
+  hidden_size: 576,
+  intermediate_size: 1536,
+  num_hidden_layers: 30,
+  num_attention_heads: 9,
+  num_key_value_heads: 3,
+  vocab_size: 49152,
+  tie_word_embeddings: true,
+});
+
+function refusal(run: () => unknown): TrainingMemoryError {
+  try {
+    run();
+  } catch (e) {
+    if (e instanceof TrainingMemoryError) return e;
+    throw e;
+  }
+  throw new Error('expected a TrainingMemoryError');
+}
+
+describe('backend capacity', () => {
+  it('wasm: the heap maximum of the installed tfjs-backend-wasm build', async () => {
+    const glue = readFileSync(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.node.js'), 'utf8');
+    expect(glue).toContain(`function getHeapMax() { return ${BACKEND_LIMITS.wasmHeapBytes}; }`);
+    await useBackend('wasm');
+    expect(await backendCapacity()).toEqual({ backend: 'wasm', totalBytes: 4294901760, maxTensorBytes: null, source: 'the wasm heap grows to at most 4.0 GB' });
+  });
+
+  it('cpu: free system memory plus what tensors hold', async () => {
+    await useBackend('cpu');
+    const capacity = await backendCapacity();
+    expect(capacity.totalBytes).toBeGreaterThan(0);
+    expect(capacity.source).toMatch(/^os\.freemem\(\): .* free of .*, plus .* that tensors hold now$/);
+  });
+});
+
+describe('checkTrainingFits', () => {
+  const wasm: BackendCapacity = { backend: 'wasm', totalBytes: BACKEND_LIMITS.wasmHeapBytes, maxTensorBytes: null, source: 'the wasm heap grows to at most 4.0 GB' };
+
+  it('refuses LoRA on SmolLM2-135M at batch 4 × 256 on wasm, with the estimate, the capacity and what would fit', () => {
+    const error = refusal(() => checkTrainingFits(SMOLLM2_135M, trainConfig({ mode: 'lora', batchSize: 4, maxLength: 256 }), 256, wasm));
+    expect(error.message).toBe(
+      'Training needs about 6.9 GB (training memory estimate: 6.9 GB = weights 513.1 MB + gradients and AdamW 14.1 MB (921,600 trainable) + ' +
+        'activations 6.2 GB + loss chunk 144.0 MB), more than the wasm backend can hold: about 2.0 GB of estimate (the wasm heap grows to at most ' +
+        '4.0 GB, and a wasm training step takes about 2× its estimate). Stopped before allocating. Change the configuration: ' +
+        'batch size 1 (with gradient accumulation 4 for the same effective batch) would need 2.2 GB; max length 64 would need 1.9 GB (fits); ' +
+        'gradient checkpointing would need 956.2 MB (fits).',
+    );
+    expect(error.estimate.totalBytes).toBeGreaterThan(BACKEND_LIMITS.wasmHeapBytes);
+  });
+
+  it('refuses it with rows padded to 138 tokens too (the 3.6 GB estimate of the failing run)', () => {
+    const error = refusal(() => checkTrainingFits(SMOLLM2_135M, trainConfig({ mode: 'lora', batchSize: 4, maxLength: 256 }), 138, wasm));
+    expect(error.message).toMatch(/^Training needs about 3\.6 GB \(training memory estimate: 3\.6 GB = .* \+ activations 2\.9 GB/);
+    expect(error.message).toContain('batch size 1 (with gradient accumulation 4 for the same effective batch) would need 1.3 GB (fits)');
+  });
+
+  it('offers the changes together when none fits alone, and LoRA for full fine-tuning', () => {
+    const error = refusal(() => checkTrainingFits(SMOLLM2_135M, trainConfig({ mode: 'full', batchSize: 8, maxLength: 512 }), 512, wasm));
+    expect(error.message).toContain('LoRA instead of full fine-tuning would need 33.0 GB; all of these together would need 578.1 MB (fits).');
+  });
+
+  it('accepts a run that fits, and returns its estimate', () => {
+    const tiny = parseConfig(tinyConfig('llama'));
+    expect(checkTrainingFits(tiny, trainConfig({ batchSize: 8, maxLength: 128 }), 128, wasm).totalBytes).toBeLessThan(100 * 2 ** 20);
+    expect(checkTrainingFits(SMOLLM2_135M, trainConfig({ mode: 'lora', batchSize: 1, maxLength: 128 }), 128, wasm).rows).toBe(1);
+  });
+
+  it('checks the largest single tensor against a per-buffer limit (WebGPU), and says which tensor', () => {
+    const gpu: BackendCapacity = { backend: 'webgpu', totalBytes: null, maxTensorBytes: 128 * 2 ** 20, source: 'maxBufferSize 128.0 MB' };
+    const error = refusal(() => checkTrainingFits(SMOLLM2_135M, trainConfig({ mode: 'lora', batchSize: 4, maxLength: 256, lossChunkRows: 1024 }), 256, gpu));
+    expect(error.message).toBe(
+      'Training needs 192.0 MB in one tensor, a loss chunk of logits (1024 × 49152), more than the webgpu backend allows for one tensor: ' +
+        '128.0 MB (maxBufferSize 128.0 MB). Stopped before allocating. Change the configuration: loss chunk rows 682 would need 127.9 MB (fits); ' +
+        'batch size 1 (with gradient accumulation 4 for the same effective batch) would need 108.0 MB (fits); max length 128 would need 108.0 MB (fits).',
+    );
+  });
+
+  it('an embedding matrix over the per-buffer limit has no fix but another model or backend', () => {
+    const gpu: BackendCapacity = { backend: 'webgpu', totalBytes: null, maxTensorBytes: 64 * 2 ** 20, source: 'maxBufferSize 64.0 MB' };
+    const error = refusal(() => checkTrainingFits(SMOLLM2_135M, trainConfig({ mode: 'lora', batchSize: 1, maxLength: 64, lossChunkRows: 64 }), 64, gpu));
+    expect(error.message).toBe(
+      'Training needs 108.0 MB in one tensor, the embedding matrix (49152 × 576), more than the webgpu backend allows for one tensor: 64.0 MB ' +
+        '(maxBufferSize 64.0 MB). Stopped before allocating. No batch or length makes it fit: use a smaller model or another backend.',
+    );
+  });
+});
