@@ -3,30 +3,30 @@
 // epochs, seed and hyperparameters), and each result is evaluated on the held-out synthetic split
 // (by difficulty) and on the first GSM8K test items. Writes results.json, results.md and chart.svg.
 // --smoke runs a few steps on a few items (CI checks the pipeline and the table's shape).
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../models/backend';
-import { fromPretrained, type Pretrained } from '../models/from-pretrained';
-import { resolvePromptStyle } from '../src/lib/data/prompt-format';
 import { synthDataset, toJsonl } from '../src/lib/data/synth';
-import { STRATEGIES, type StrategyName } from '../src/lib/data/types';
+import { STRATEGIES } from '../src/lib/data/types';
 import { DEFAULT_MODEL_DIR } from '../src/lib/default-model';
-import { loadEvalDocs, synthEvalDocs } from '../src/lib/eval/data';
-import { runEval, taskMetrics } from '../src/lib/eval/runner';
-import type { EvalDoc } from '../src/lib/eval/tasks';
-import { prepareTrainingData } from '../src/lib/train/prepare';
-import { Trainer } from '../src/lib/train/trainer';
-import { renderChart, renderTable, type ExperimentResults, type Cell } from './experiment-report';
+import { taskMetrics, type SampleRecord } from '../src/lib/eval/runner';
+import { BUNDLED_PRESET } from '../src/lib/pipeline/defaults';
+import { runEvaluation, type EvalDoneEvent, type EvalSpec } from '../src/lib/pipeline/evaluate';
+import { synthFileName, type EvalDataSource, type SynthSource } from '../src/lib/pipeline/sources';
+import { startTraining, type TrainHost } from '../src/lib/pipeline/train';
+import { nodeFolderStore } from '../src/lib/storage/node-store';
+import type { StepMetrics } from '../src/lib/train/trainer';
+import { renderChart, renderTable, type Cell, type ExperimentResults } from './experiment-report';
 
 const FULL = {
-  trainRecords: 1200,
-  synthSeed: 11,
+  trainRecords: BUNDLED_PRESET.synth.n,
+  synthSeed: BUNDLED_PRESET.synth.seed,
   evalItems: 200,
   gsm8kItems: 200,
-  train: { mode: 'full' as const, epochs: 1, learningRate: 1e-3, warmupSteps: 10, schedule: 'cosine' as const, batchSize: 16, maxLength: 320, weightDecay: 0.01, seed: 5 },
-  eval: { task: 'chat' as const, batchSize: 32, maxNewTokens: 288 },
+  train: { ...BUNDLED_PRESET.train, mode: 'full' as const, epochs: 1, schedule: 'cosine' as const, weightDecay: 0.01 },
+  // 288 new tokens: the `full` strategy's answers carry their reasoning, longer than the page's 192.
+  eval: { task: 'chat' as const, batchSize: BUNDLED_PRESET.eval.batchSize, maxNewTokens: 288 },
 };
 const SMOKE = { ...FULL, trainRecords: 16, evalItems: 8, gsm8kItems: 4, train: { ...FULL.train, epochs: 1, maxSteps: 2, batchSize: 8 }, eval: { ...FULL.eval, maxNewTokens: 8 } };
 
@@ -40,68 +40,75 @@ const { values: args } = parseArgs({
 });
 const plan = args.smoke ? SMOKE : FULL;
 const log = (line: string) => process.stdout.write(`${line}\n`);
-const loadModel = (source: string) => fromPretrained(source, { log: () => {} });
+const quiet = () => {};
 
-/** The strict-match accuracy (#### N, as trained) of one model on one set of docs. */
-async function evaluate(m: Pretrained, docs: EvalDoc[], style: 'chat' | 'plain'): Promise<{ all: Cell; easy: Cell; byDifficulty: Record<string, Cell> }> {
-  const { samples } = await runEval(m.model, m.tokenizer!, docs, { ...plan.eval, style });
-  const cell = (xs: typeof samples): Cell => {
-    const metrics = taskMetrics('chat', xs);
-    return { n: xs.length, accuracy: Number(metrics['exact_match,strict-match']), stderr: Number(metrics['exact_match_stderr,strict-match']) };
-  };
-  const byDifficulty: Record<string, Cell> = {};
-  for (const d of [...new Set(samples.map((s) => s.doc.difficulty).filter((x) => x !== undefined))].sort()) {
-    byDifficulty[`d${d}`] = cell(samples.filter((s) => s.doc.difficulty === d));
-  }
-  return { all: cell(samples), easy: cell(samples.filter((s) => (s.doc.difficulty ?? 0) <= 2)), byDifficulty };
+/** Strict-match accuracy (#### N, as trained) of a set of samples. */
+function cell(samples: SampleRecord[]): Cell {
+  const metrics = taskMetrics('chat', samples);
+  return { n: samples.length, accuracy: Number(metrics['exact_match,strict-match']), stderr: Number(metrics['exact_match_stderr,strict-match']) };
+}
+
+/** One model on one eval set, through the pipeline; outputs in `outDir`. */
+async function evaluate(model: string, data: EvalDataSource, outDir: string, limit?: number): Promise<EvalDoneEvent> {
+  const spec: EvalSpec = { model, data, limit, ...plan.eval, backend: 'wasm' };
+  return runEvaluation(spec, { post: quiet, cancelled: () => false, store: () => Promise.resolve(nodeFolderStore(outDir)), outFolder: outDir });
 }
 
 async function main() {
   const started = Date.now();
   tf.enableProdMode();
-  log((await initBackend('wasm')).summary);
   const out = path.resolve(args.out!);
-  mkdirSync(out, { recursive: true });
   const work = path.join(out, '.work');
-  const trainFile = path.join(work, 'synth-train.jsonl');
+  // Each run starts afresh: the pipeline refuses to start over a folder that holds a run.
+  rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  writeFileSync(trainFile, toJsonl(synthDataset({ n: plan.trainRecords, seed: plan.synthSeed })));
-  const synthDocs = synthEvalDocs(plan.evalItems, plan.synthSeed);
-  const gsm8k = existsSync(args.gsm8k!) ? (await loadEvalDocs(args.gsm8k!, { limit: plan.gsm8kItems })).docs : null;
+  const synth: EvalDataSource = { kind: 'synth', n: plan.evalItems, seed: plan.synthSeed };
+  const trainData: SynthSource = { kind: 'synth', n: plan.trainRecords, seed: plan.synthSeed };
+  const gsm8k: EvalDataSource | null = existsSync(args.gsm8k!) ? { kind: 'url', url: path.resolve(args.gsm8k!) } : null;
   if (!gsm8k) log(`no GSM8K test file at ${args.gsm8k}; the GSM8K column is left out`);
-
-  const base = await loadModel(args.model!);
-  if (!base.tokenizer) throw new Error(`${args.model} has no tokenizer; the experiment needs one`);
-  const style = resolvePromptStyle(base.tokenizer);
   const results: ExperimentResults = {
     date: new Date().toISOString().slice(0, 10),
     command: `npm run experiment${args.smoke ? ' -- --smoke' : ''}`,
     model: args.model!,
     plan,
-    promptStyle: style,
+    promptStyle: '',
     rows: [],
     seconds: 0,
   };
 
-  const evalRow = async (name: string, m: Pretrained, training?: { steps: number; lossFirst: number; lossLast: number; seconds: number }) => {
+  const evalRow = async (name: string, model: string, dir: string, training?: ExperimentResults['rows'][number]['training']) => {
     const t0 = Date.now();
-    const synth = await evaluate(m, synthDocs, style);
-    const gsm = gsm8k ? (await evaluate(m, gsm8k, style)).all : null;
-    results.rows.push({ name, training, synth: synth.all, synthEasy: synth.easy, synthByDifficulty: synth.byDifficulty, gsm8k: gsm });
-    log(`${name}: synthetic ${(100 * synth.all.accuracy).toFixed(1)}%${gsm ? `, GSM8K ${(100 * gsm.accuracy).toFixed(1)}%` : ''} (eval ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    const synthEval = await evaluate(model, synth, path.join(dir, 'eval-synth'));
+    const samples = synthEval.samples;
+    results.promptStyle = String(synthEval.results.config.prompt_style);
+    const gsm = gsm8k ? cell((await evaluate(model, gsm8k, path.join(dir, 'eval-gsm8k'), plan.gsm8kItems)).samples) : null;
+    const byDifficulty: Record<string, Cell> = {};
+    for (const d of [...new Set(samples.map((s) => s.doc.difficulty).filter((x) => x !== undefined))].sort()) {
+      byDifficulty[`d${d}`] = cell(samples.filter((s) => s.doc.difficulty === d));
+    }
+    const row = { name, training, synth: cell(samples), synthEasy: cell(samples.filter((s) => (s.doc.difficulty ?? 0) <= 2)), synthByDifficulty: byDifficulty, gsm8k: gsm };
+    results.rows.push(row);
+    log(`${name}: synthetic ${(100 * row.synth.accuracy).toFixed(1)}%${gsm ? `, GSM8K ${(100 * gsm.accuracy).toFixed(1)}%` : ''} (eval ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   };
 
-  await evalRow('base (no fine-tuning)', base);
-  base.model.dispose();
-  for (const strategy of STRATEGIES as readonly StrategyName[]) {
-    const m = await loadModel(args.model!);
-    const { data } = await prepareTrainingData(trainFile, { strategy, tokenizer: m.tokenizer!, style, maxLength: plan.train.maxLength, evalSize: 0, seed: plan.train.seed });
+  await evalRow('base (no fine-tuning)', args.model!, path.join(work, 'base'));
+  // The train data as a file, so that each run's run.json names it.
+  const trainFile = path.join(work, synthFileName(trainData));
+  writeFileSync(trainFile, toJsonl(synthDataset(trainData)));
+  for (const strategy of STRATEGIES) {
+    const runDir = path.join(work, strategy);
+    const history: StepMetrics[] = [];
     const t0 = Date.now();
-    const run = await new Trainer(m.model, data, plan.train).run();
-    const training = { steps: run.steps, lossFirst: run.history[0].loss, lossLast: run.history.at(-1)!.loss, seconds: (Date.now() - t0) / 1000 };
-    log(`${strategy}: ${run.steps} steps, loss ${training.lossFirst.toFixed(3)} → ${training.lossLast.toFixed(3)} in ${training.seconds.toFixed(0)} s`);
-    await evalRow(strategy, m, training);
-    m.model.dispose();
+    const host: TrainHost = {
+      post: (e) => void (e.type === 'train-step' && history.push(e.metrics)),
+      control: () => 'continue',
+      store: (part) => Promise.resolve(nodeFolderStore(path.join(runDir, part))),
+      runFolder: runDir,
+    };
+    const done = await startTraining({ model: args.model!, data: trainFile, strategy, backend: 'wasm' }, plan.train, host);
+    const training = { steps: done.steps, lossFirst: history[0].loss, lossLast: history.at(-1)!.loss, seconds: (Date.now() - t0) / 1000 };
+    log(`${strategy}: ${done.steps} steps, loss ${training.lossFirst.toFixed(3)} → ${training.lossLast.toFixed(3)} in ${training.seconds.toFixed(0)} s`);
+    await evalRow(strategy, path.join(runDir, 'model'), runDir, training);
   }
   results.seconds = (Date.now() - started) / 1000;
   writeFileSync(path.join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -2,7 +2,8 @@
 // and their export file, and the Compare step's table and paired test.
 import { describe, expect, it } from 'vitest';
 import { histograms, inspectData } from '../src/lib/data/inspect';
-import { runDataInspection, synthFileName } from '../src/lib/data/session';
+import { runDataInspection } from '../src/lib/pipeline/inspect';
+import { synthFileName } from '../src/lib/pipeline/sources';
 import { synthDataset, toJsonl } from '../src/lib/data/synth';
 import { STRATEGIES } from '../src/lib/data/types';
 import { compareTable, pairedComparison } from '../src/lib/runs/compare';
@@ -68,10 +69,10 @@ describe('inspectData', () => {
 
   it('the data session writes the synthetic teacher as the JSONL file training reads', async () => {
     const events: DataWorkerEvent[] = [];
-    await runDataInspection({ type: 'data-inspect', data: { kind: 'synth', n: 10, seed: 3, difficulty: [1, 2] }, maxLength: 256 }, (e) => events.push(e));
-    const done = events.find((e) => e.type === 'data-inspected')!;
-    expect(done.type === 'data-inspected' && done.file.name).toBe(synthFileName({ kind: 'synth', n: 10, seed: 3, difficulty: [1, 2] }));
-    if (done.type !== 'data-inspected') return;
+    await runDataInspection({ data: { kind: 'synth', n: 10, seed: 3, difficulty: [1, 2] }, maxLength: 256 }, (e) => events.push(e));
+    const done = events.find((e) => e.type === 'data-inspected');
+    if (done?.type !== 'data-inspected') throw new Error(`no data-inspected event among ${JSON.stringify(events.map((e) => e.type))}`);
+    expect(done.file.name).toBe(synthFileName({ kind: 'synth', n: 10, seed: 3, difficulty: [1, 2] }));
     expect(await done.file.text()).toBe(toJsonl(synthDataset({ n: 10, seed: 3, difficulty: [1, 2] })));
     expect(done.inspection.read).toBe(10);
     expect(done.style).toBe('plain');

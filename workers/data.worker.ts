@@ -1,6 +1,6 @@
-// The data worker: a thin shell that reads and measures training data (src/lib/data/session.ts)
+// The data worker: a thin shell that reads and measures training data (src/lib/pipeline/inspect.ts)
 // off the page's thread, so a large file or a slow tokenizer never freezes the page.
-import { runDataInspection } from '../src/lib/data/session';
+import { runDataInspection } from '../src/lib/pipeline/inspect';
 import type { DataWorkerEvent, DataWorkerRequest } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;

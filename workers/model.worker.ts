@@ -4,6 +4,7 @@ import { initBackend } from '../models/backend';
 import { wasmPaths } from '../models/backend-wasm-paths.browser';
 import { fromPretrained, type Pretrained } from '../models/from-pretrained';
 import { generate } from '../models/generate';
+import { MemoryConsentError } from '../models/memory';
 import type { GenerateRequest, LoadRequest, WorkerEvent, WorkerRequest } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -18,12 +19,20 @@ async function load(req: LoadRequest): Promise<void> {
   post({ type: 'backend', info: await initBackend(req.backend, { wasmPaths }) });
   loaded?.model.dispose();
   loaded = null;
-  loaded = await fromPretrained(req.source, {
-    revision: req.revision,
-    endpoint: req.endpoint,
-    log: (line) => post({ type: 'log', line }),
-    onProgress: (p) => post({ type: 'progress', file: p.file, loaded: p.loaded, total: p.total, cached: p.cached ?? false }),
-  });
+  try {
+    loaded = await fromPretrained(req.source, {
+      revision: req.revision,
+      endpoint: req.endpoint,
+      memory: { force: req.force },
+      log: (line) => post({ type: 'log', line }),
+      onProgress: (p) => post({ type: 'progress', file: p.file, loaded: p.loaded, total: p.total, cached: p.cached ?? false }),
+    });
+  } catch (e) {
+    // Nothing was allocated: the page asks the user, and loads again with force if they agree.
+    if (!(e instanceof MemoryConsentError)) throw e;
+    post({ type: 'load-needs-consent', estimateBytes: e.estimateBytes, availableBytes: e.availableBytes, message: e.message });
+    return;
+  }
   const { config, estimate, tokenizer, files } = loaded;
   post({
     type: 'loaded',

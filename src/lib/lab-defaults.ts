@@ -1,47 +1,50 @@
-// The app's starting values for each step, sized for the bundled default model (870k parameters)
-// so that a workshop laptop gets through a run in minutes. Every field is editable in the page.
-import type { TaskName } from './eval/scoring';
-import type { StrategyName } from './data/types';
+// The page's starting values for each step: the pipeline's defaults (pipeline/defaults.ts and
+// TRAIN_DEFAULTS) with the bundled model's preset applied, so that a workshop laptop gets
+// through a run in minutes. Every field is editable in the page. Values the page alone has say
+// why beside them.
+import { BUNDLED_PRESET, DATA_DEFAULTS, EVAL_DATA_DEFAULTS } from './pipeline/defaults';
+import { TRAIN_DEFAULTS } from './train/config';
 
-export const DATA_DEFAULTS = {
-  /** The synthetic teacher: records, seed, and steps per problem. */
-  synthN: 1200,
-  synthSeed: 11,
-  difficulty: '1-4',
+export const DATA_FORM_DEFAULTS = {
+  synthN: BUNDLED_PRESET.synth.n,
+  synthSeed: BUNDLED_PRESET.synth.seed,
+  difficulty: BUNDLED_PRESET.synth.difficulty,
   /** Tokens per example; longer ones are cut. */
-  maxLength: 320,
-  /** Records read when the data is inspected. */
-  inspectLimit: 5000,
+  maxLength: BUNDLED_PRESET.train.maxLength,
+  inspectLimit: DATA_DEFAULTS.inspectLimit,
 };
 
 export const TRAIN_FORM_DEFAULTS = {
-  strategy: 'answer' as StrategyName,
-  mode: 'full' as 'full' | 'lora',
-  epochs: 1,
+  strategy: DATA_DEFAULTS.strategy,
+  mode: TRAIN_DEFAULTS.mode,
+  epochs: TRAIN_DEFAULTS.epochs,
   /** 0: as many steps as the epochs take. */
-  maxSteps: 0,
-  learningRate: 1e-3,
-  warmupSteps: 10,
-  batchSize: 16,
-  loraRank: 8,
+  maxSteps: TRAIN_DEFAULTS.maxSteps,
+  learningRate: BUNDLED_PRESET.train.learningRate,
+  warmupSteps: BUNDLED_PRESET.train.warmupSteps,
+  batchSize: BUNDLED_PRESET.train.batchSize,
+  loraRank: TRAIN_DEFAULTS.lora.rank,
   /** LoRA's scale is alpha / rank. */
-  loraAlpha: 16,
-  /** Examples held out for the eval loss, and how often it is measured. */
+  loraAlpha: TRAIN_DEFAULTS.lora.alpha,
+  // The page draws an eval-loss curve beside the training loss, so it holds out a few examples
+  // (the CLI holds out none unless asked).
   evalSize: 32,
   evalEvery: 10,
+  // A closed tab loses at most this many steps (the CLI checkpoints on Ctrl-C instead).
   checkpointEvery: 10,
-  seed: 5,
+  seed: BUNDLED_PRESET.train.seed,
 };
 
 export const EVAL_FORM_DEFAULTS = {
-  task: 'chat' as TaskName,
+  task: EVAL_DATA_DEFAULTS.task,
   dataKind: 'synth' as 'synth' | 'hub' | 'url' | 'file',
-  synthN: 100,
-  synthSeed: 0,
-  difficulty: '1-2',
+  synthN: BUNDLED_PRESET.eval.synthN,
+  synthSeed: EVAL_DATA_DEFAULTS.synthSeed,
+  difficulty: BUNDLED_PRESET.eval.difficulty,
+  // All of the synthetic set; a limit keeps GSM8K from the hub (1,319 items) to minutes.
   limit: 100,
-  batchSize: 32,
-  maxNewTokens: 192,
+  batchSize: BUNDLED_PRESET.eval.batchSize,
+  maxNewTokens: BUNDLED_PRESET.eval.maxNewTokens,
 };
 
 /** "Run the demo": base eval, answer-only fine-tune, eval again, compare. */

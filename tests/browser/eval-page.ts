@@ -8,7 +8,7 @@ import type { EvalDoneEvent, EvalStartRequest } from '../../workers/protocol';
 export interface EvalRun {
   request: Omit<EvalStartRequest, 'type' | 'stopFlag'>;
   /** Send eval-cancel right after the first eval-progress event. */
-  cancelAfterFirstBatch?: boolean;
+  cancelOnFirstProgress?: boolean;
 }
 
 export interface EvalRunResult {
@@ -45,7 +45,7 @@ function run(r: EvalRun): Promise<EvalRunResult> {
       else if (e.type === 'eval-log') result.logs.push(e.line);
       else if (e.type === 'eval-progress') {
         result.progress.push({ done: e.done, total: e.total });
-        if (r.cancelAfterFirstBatch && result.progress.length === 1) client.cancel();
+        if (r.cancelOnFirstProgress && result.progress.length === 1) client.cancel();
       } else if (e.type === 'eval-done') {
         result.done = e;
         finish();

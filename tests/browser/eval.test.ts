@@ -108,8 +108,8 @@ describe('evaluation worker in chromium', () => {
     expect(browser!.consoleErrors).toEqual([]);
   });
 
-  it('cancels after a batch without writing outputs', { timeout: 120_000 }, async () => {
-    const r = await evaluate({ request: request('eval-cancelled', { batchSize: 1, maxNewTokens: 64 }), cancelAfterFirstBatch: true });
+  it('cancels on its first progress event (inside the first batch) without writing outputs', { timeout: 120_000 }, async () => {
+    const r = await evaluate({ request: request('eval-cancelled', { batchSize: 1, maxNewTokens: 64 }), cancelOnFirstProgress: true });
     expect(r.error).toBe('evaluation cancelled');
     expect(r.done).toBeNull();
     expect(r.progress.at(-1)!.done).toBeLessThan(ITEMS);
@@ -119,7 +119,7 @@ describe('evaluation worker in chromium', () => {
 
   it('refuses gsm8k on URL data without a few-shot file, before loading anything', async () => {
     const r = await evaluate({ request: request('eval-gsm8k', { task: 'gsm8k' }) });
-    expect(r.error).toMatch(/gsm8k draws 5 examples from a train split: give fewshotUrl/);
+    expect(r.error).toMatch(/gsm8k draws 5 examples from a train split: give a GSM8K-schema train file for the few-shot pool, or use gsm8k_cot/);
     expect(r.backend).toBeNull();
     expect(r.done).toBeNull();
   });

@@ -20,8 +20,16 @@ export interface EvalRunOptions {
   /** gsm8k: the train docs its few-shot exemplars come from. */
   fewshotPool?: EvalDoc[];
   fewshotSeed?: number;
-  onProgress?(done: number, total: number): void;
+  /** After each decode step and each batch: items finished, and the share of the work done. */
+  onProgress?(progress: EvalProgress): void;
   signal?: AbortSignal;
+}
+
+export interface EvalProgress {
+  done: number;
+  total: number;
+  /** Items finished plus, for the batch in flight, its rows × decode steps done / maxNewTokens; in [0, 1]. */
+  fraction: number;
 }
 
 export interface SampleRecord extends ScoredSample {
@@ -81,6 +89,7 @@ export async function runEval(model: LlamaModel, tokenizer: TextTokenizer, docs:
   for (let start = 0; start < order.length; start += batchSize) {
     if (opts.signal?.aborted) throw new Error('evaluation cancelled');
     const batch = order.slice(start, start + batchSize);
+    let reportedStep = -1;
     const out = await generate(model, batch.map((i) => prompts[i].ids), {
       maxNewTokens,
       greedy: true,
@@ -88,6 +97,12 @@ export async function runEval(model: LlamaModel, tokenizer: TextTokenizer, docs:
       stopStrings: rules.until,
       decode: decodeRaw,
       signal: opts.signal,
+      // A batch can take minutes on a slow backend: report decode steps as they go.
+      onToken: (_row, _id, step) => {
+        if (step === reportedStep) return;
+        reportedStep = step;
+        opts.onProgress?.({ done: start, total: order.length, fraction: (start + (batch.length * (step + 1)) / maxNewTokens) / order.length });
+      },
     });
     generatedTokens += out.generatedTokens;
     promptTokens += out.promptTokens;
@@ -106,7 +121,8 @@ export async function runEval(model: LlamaModel, tokenizer: TextTokenizer, docs:
         ...scoreCompletion(opts.task, completion, doc.answer),
       };
     });
-    opts.onProgress?.(Math.min(order.length, start + batchSize), order.length);
+    const done = Math.min(order.length, start + batchSize);
+    opts.onProgress?.({ done, total: order.length, fraction: done / order.length });
   }
   const seconds = (performance.now() - started) / 1000;
   const results: EvalResults = {

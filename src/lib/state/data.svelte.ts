@@ -4,7 +4,7 @@
 import type { DataInspection } from '../data/inspect';
 import { parseDifficulty } from '../data/synth';
 import { DataWorkerClient } from '../data-client';
-import { DATA_DEFAULTS } from '../lab-defaults';
+import { DATA_FORM_DEFAULTS } from '../lab-defaults';
 import type { TrainDataSource } from '../../../workers/protocol';
 import { session } from './session.svelte';
 
@@ -12,12 +12,12 @@ export type DataKind = 'synth' | 'file' | 'url';
 
 export const dataForm = $state({
   kind: 'synth' as DataKind,
-  synthN: DATA_DEFAULTS.synthN,
-  synthSeed: DATA_DEFAULTS.synthSeed,
-  difficulty: DATA_DEFAULTS.difficulty,
+  synthN: DATA_FORM_DEFAULTS.synthN,
+  synthSeed: DATA_FORM_DEFAULTS.synthSeed,
+  difficulty: DATA_FORM_DEFAULTS.difficulty,
   url: '',
   file: null as File | null,
-  maxLength: DATA_DEFAULTS.maxLength,
+  maxLength: DATA_FORM_DEFAULTS.maxLength,
 });
 
 function sourceFromForm(): TrainDataSource {
@@ -81,7 +81,7 @@ class DataState {
       data: source,
       ...(model && { model: model.model, endpoint: model.endpoint }),
       maxLength: dataForm.maxLength,
-      limit: DATA_DEFAULTS.inspectLimit,
+      limit: DATA_FORM_DEFAULTS.inspectLimit,
     });
     return new Promise((resolve) => this.#waiters.push(resolve));
   }

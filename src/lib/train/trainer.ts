@@ -65,7 +65,7 @@ export class TrainingError extends Error {
 }
 
 /** A short fingerprint of the training data: a resumed run must see the same examples. */
-function fingerprint(examples: TokenizedExample[]): string {
+export function fingerprintExamples(examples: TokenizedExample[]): string {
   let h = 0x811c9dc5;
   for (const ex of examples) for (const id of ex.ids) h = Math.imul(h ^ id, 0x01000193) >>> 0;
   return `${examples.length}:${h.toString(16)}`;
@@ -119,7 +119,7 @@ export class Trainer {
     this.stepsPerEpoch = Math.ceil(microBatches(this.rows, this.config).length / this.config.gradAccumSteps);
     this.totalSteps = this.config.maxSteps > 0 ? this.config.maxSteps : Math.ceil(this.config.epochs * this.stepsPerEpoch);
     this.evalBatches = data.eval?.length ? microBatches(trainRows(data.eval, { packing: false, maxLength: this.config.maxLength }), this.config) : [];
-    this.dataFingerprint = fingerprint(data.train);
+    this.dataFingerprint = fingerprintExamples(data.train);
   }
 
   /** A trainer positioned where the checkpoint in `store` left off (same data required). */

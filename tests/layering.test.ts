@@ -1,0 +1,73 @@
+// The project's layers, read from the sources' import lines:
+// - models/ imports nothing from src/, workers/ or cli/;
+// - the core (src/lib outside the page layer) imports nothing from workers/, the page layer or Svelte;
+// - workers/protocol.ts imports types only;
+// - one pipeline: the trainer and the eval runner are driven only from src/lib/pipeline, and the
+//   workers, the CLI and the experiment call the pipeline.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './helpers/cli';
+
+/** Every .ts and .svelte file under `dir`, relative to the repo root. */
+function sources(dir: string): string[] {
+  return readdirSync(path.join(ROOT, dir), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && /\.(ts|svelte)$/.test(e.name))
+    .map((e) => path.relative(ROOT, path.join(e.parentPath, e.name)));
+}
+
+/** A file's imports, resolved to repo paths (packages stay as named). */
+function imports(file: string): { target: string; typeOnly: boolean }[] {
+  const text = readFileSync(path.join(ROOT, file), 'utf8');
+  return [...text.matchAll(/^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => ({
+    target: m[3].startsWith('.') ? path.relative(ROOT, path.resolve(path.dirname(path.join(ROOT, file)), m[3])) : m[3],
+    typeOnly: m[2] !== undefined,
+  }));
+}
+
+/** The page layer: Svelte state and the workers' page-side clients. */
+const PAGE_LAYER = /^src\/lib\/(state|clients)\//;
+
+describe('layers', () => {
+  it('models/ imports nothing from src/, workers/ or cli/', () => {
+    const bad = sources('models').flatMap((f) => imports(f).filter((i) => /^(src|workers|cli)\//.test(i.target)).map((i) => `${f} → ${i.target}`));
+    expect(bad).toEqual([]);
+  });
+
+  it('the core in src/lib imports nothing from workers/, the page layer or Svelte', () => {
+    const core = sources('src/lib').filter((f) => !PAGE_LAYER.test(f));
+    expect(core.length).toBeGreaterThan(50);
+    const bad = core.flatMap((f) =>
+      imports(f)
+        .filter((i) => /^workers\//.test(i.target) || PAGE_LAYER.test(i.target) || /^svelte/.test(i.target))
+        .map((i) => `${f} → ${i.target}`),
+    );
+    expect(bad).toEqual([]);
+  });
+
+  it('workers/protocol.ts imports types only, and none from the page layer', () => {
+    const all = imports('workers/protocol.ts');
+    expect(all.length).toBeGreaterThan(3);
+    expect(all.filter((i) => !i.typeOnly || PAGE_LAYER.test(i.target))).toEqual([]);
+  });
+
+  it('the trainer and the eval runner are driven only from src/lib/pipeline', () => {
+    const drivers = (name: RegExp) =>
+      [...sources('src'), ...sources('workers'), ...sources('cli'), ...sources('scripts')].filter((f) => name.test(readFileSync(path.join(ROOT, f), 'utf8')));
+    // Pretraining the bundled model runs the trainer on raw text: no SFT data, strategy or eval.
+    expect(drivers(/new Trainer\(|Trainer\.resume\(/).filter((f) => f !== 'src/lib/train/trainer.ts').sort()).toEqual(['scripts/pretrain-default.ts', 'src/lib/pipeline/train.ts']);
+    expect(drivers(/\brunEval\(/).filter((f) => f !== 'src/lib/eval/runner.ts')).toEqual(['src/lib/pipeline/evaluate.ts']);
+  });
+
+  it.each([
+    ['workers/train.worker.ts', 'src/lib/pipeline/train'],
+    ['cli/commands/train.ts', 'src/lib/pipeline/train'],
+    ['scripts/experiment.ts', 'src/lib/pipeline/train'],
+    ['workers/eval.worker.ts', 'src/lib/pipeline/evaluate'],
+    ['cli/commands/eval.ts', 'src/lib/pipeline/evaluate'],
+    ['scripts/experiment.ts', 'src/lib/pipeline/evaluate'],
+    ['workers/data.worker.ts', 'src/lib/pipeline/inspect'],
+  ])('%s calls %s', (file, module) => {
+    expect(imports(file).map((i) => i.target)).toContain(module);
+  });
+});
