@@ -8,7 +8,8 @@ import { loadTokenizer, type TextTokenizer } from '../models/tokenizer';
 
 export const log = (line: string) => process.stderr.write(`${line}\n`);
 
-function checkLocalPath(source: string): void {
+/** A missing local folder gets a plain message before any loading starts. */
+export function checkLocalPath(source: string): void {
   // A missing "./x" or "/x" would otherwise get a generic "not a model source" message.
   if (/^\.{0,2}\//.test(source) && !existsSync(source)) {
     throw new SourceError(
@@ -17,10 +18,12 @@ function checkLocalPath(source: string): void {
   }
 }
 
-export async function loadModel(source: string, backend: BackendName | undefined, opts: LoadOptions = {}): Promise<Pretrained> {
+/** The model, refused before allocation when over this machine's free memory, unless `force`. */
+export async function loadModel(source: string, backend: BackendName | undefined, opts: LoadOptions & { force?: boolean } = {}): Promise<Pretrained> {
   checkLocalPath(source);
   log((await initBackend(backend)).summary);
-  return fromPretrained(source, { log, ...opts });
+  const { force, ...load } = opts;
+  return fromPretrained(source, { log, memory: { force }, ...load });
 }
 
 /** The tokenizer alone (no weights), from any model source. */

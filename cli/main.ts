@@ -1,7 +1,7 @@
 // Distill Lab's command line: the browser app's model code, run from Node.
 // Usage: npm run -s cli -- <command> [options]
 import * as tf from '@tensorflow/tfjs';
-import { UsageError, type Command } from './args';
+import { parseCommand, renderHelp, UsageError, type Command, type OptionTable } from './args';
 import { compare } from './commands/compare';
 import { data } from './commands/data';
 import { evalCommand } from './commands/eval';
@@ -11,7 +11,7 @@ import { score } from './commands/score';
 import { synth } from './commands/synth';
 import { train } from './commands/train';
 
-const COMMANDS: Record<string, Command> = { generate, logits, data, synth, train, eval: evalCommand, score, compare };
+const COMMANDS: Record<string, Command<OptionTable>> = { generate, logits, data, synth, train, eval: evalCommand, score, compare };
 
 const HELP = `Distill Lab command line: run models with the same code as the browser app.
 
@@ -35,12 +35,13 @@ async function main(argv: string[]): Promise<void> {
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) throw new UsageError(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')} (see --help)`);
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(`${command.help}\n`);
+    process.stdout.write(`${renderHelp(command)}\n`);
     return;
   }
+  const { values, args } = parseCommand(name, command, rest);
   // Silences tfjs's "install tfjs-node" banner; also skips its debug-mode checks.
   tf.enableProdMode();
-  await command.run(rest);
+  await command.run(values, args);
 }
 
 /**
@@ -52,7 +53,8 @@ function exit(code: number): void {
 }
 
 main(process.argv.slice(2)).then(
-  () => exit(0),
+  // A command may set process.exitCode (train stopped by a signal).
+  () => exit(Number(process.exitCode ?? 0)),
   (e: unknown) => {
     const message = e instanceof Error ? e.message : String(e);
     process.stderr.write(`error: ${message.replace(/\s*\n\s*/g, ' ')}\n`);

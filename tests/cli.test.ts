@@ -77,7 +77,7 @@ describe('cli usage and errors', () => {
   it.each([
     { name: 'missing --model', args: ['generate', '--ids', '1', '--max-new-tokens', '2'], code: 2, message: /missing --model SRC/ },
     { name: 'unknown command', args: ['train-everything'], code: 2, message: /unknown command "train-everything"; commands: generate, logits/ },
-    { name: '--backend bogus', args: ['logits', '--model', 'x', '--ids', '1', '--backend', 'bogus'], code: 2, message: /Unknown backend "bogus"; valid names/ },
+    { name: '--backend bogus', args: ['logits', '--model', 'x', '--ids', '1', '--backend', 'bogus'], code: 2, message: /--backend must be one of wasm, cpu, got "bogus"/ },
     { name: 'nonexistent folder', args: ['logits', '--model', '/nonexistent/model', '--ids', '1'], code: 1, message: /model folder \/nonexistent\/model does not exist/ },
   ])('$name → exit $code', async ({ args, code, message }) => {
     const run = await cli(...args);

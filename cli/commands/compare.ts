@@ -2,13 +2,12 @@
 // and the items that flipped.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { UsageError, type Command } from '../args';
+import { command, UsageError } from '../args';
 import { readRecords } from '../../src/lib/data/readers';
 import { compareRuns } from '../../src/lib/eval/compare';
 import type { FilterName } from '../../src/lib/eval/scoring';
 
-const FILTERS: FilterName[] = ['strict-match', 'flexible-extract'];
+const FILTERS = ['strict-match', 'flexible-extract'] as const satisfies FilterName[];
 
 async function correctness(run: string, filter: FilterName): Promise<{ id: number; correct: 0 | 1 }[]> {
   const file = existsSync(run) && statSync(run).isDirectory() ? path.join(run, 'samples.jsonl') : run;
@@ -25,23 +24,18 @@ async function correctness(run: string, filter: FilterName): Promise<{ id: numbe
   return out;
 }
 
-export const compare: Command = {
+export const compare = command({
   summary: 'Compare two eval runs on the same items: accuracy difference, McNemar exact test, flipped items',
-  help: `Usage: compare RUN_A RUN_B [--filter strict-match|flexible-extract] [--json]
+  usage: 'compare RUN_A RUN_B [--filter F] [--json]',
+  about: 'RUN_A and RUN_B are eval output folders (or their samples.jsonl). Items are paired by doc_id.',
+  positionals: ['RUN_A', 'RUN_B'],
+  options: {
+    filter: { kind: 'choice', choices: FILTERS, default: 'strict-match', help: 'which extraction decides right and wrong' },
+    json: { kind: 'flag', help: 'last stdout line: the comparison as JSON' },
+  },
 
-RUN_A and RUN_B are eval output folders (or their samples.jsonl). Items are paired by doc_id.`,
-
-  async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, options: { filter: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true, strict: true });
-    } catch (e) {
-      throw new UsageError(`${(e as Error).message} (see "compare --help")`);
-    }
-    const [a, b, ...extra] = parsed.positionals;
-    if (!a || !b || extra.length) throw new UsageError('give exactly two runs: compare RUN_A RUN_B');
-    const filter = (parsed.values.filter ?? 'strict-match') as FilterName;
-    if (!FILTERS.includes(filter)) throw new UsageError(`--filter must be ${FILTERS.join(' or ')}`);
+  async run(v, { positionals: [a, b] }) {
+    const filter = v.filter;
     const result = compareRuns(await correctness(a, filter), await correctness(b, filter));
     const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
     process.stderr.write(
@@ -49,6 +43,6 @@ RUN_A and RUN_B are eval output folders (or their samples.jsonl). Items are pair
         `McNemar exact test: ${result.bOnlyRight} items right only in B, ${result.aOnlyRight} only in A, p = ${result.pValue.toPrecision(3)}\n` +
         `flipped to right: ${result.flippedToRight.join(', ') || 'none'}\nflipped to wrong: ${result.flippedToWrong.join(', ') || 'none'}\n`,
     );
-    if (parsed.values.json) process.stdout.write(`${JSON.stringify({ filter, ...result })}\n`);
+    if (v.json) process.stdout.write(`${JSON.stringify({ filter, ...result })}\n`);
   },
-};
+});

@@ -2,49 +2,23 @@
 import type { SamplingOptions } from '../../models/sampling';
 import { generate as generateIds } from '../../models/generate';
 import type { TextTokenizer } from '../../models/tokenizer';
-import { checkIdsInVocab, parseBackend, parseIds, parseNumber, parseOptions, required, UsageError, type Command } from '../args';
+import { BACKEND_OPTION, checkIdsInVocab, command, FORCE_OPTION, parseIds, UsageError, type OptionValues } from '../args';
 import { loadModel, log } from '../load';
-
-const OPTIONS = {
-  model: { type: 'string' },
-  ids: { type: 'string' },
-  prompt: { type: 'string' },
-  'max-new-tokens': { type: 'string' },
-  greedy: { type: 'boolean' },
-  temperature: { type: 'string' },
-  'top-p': { type: 'string' },
-  'top-k': { type: 'string' },
-  seed: { type: 'string' },
-  stop: { type: 'string', multiple: true },
-  chat: { type: 'boolean' },
-  backend: { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
 
 /** Sampling defaults: the model's own distribution, reproducible by seed. */
 export const SAMPLING_DEFAULTS = { temperature: 1, topP: 1, topK: 0, seed: 0 };
 
 const SAMPLING_FLAGS = ['temperature', 'top-p', 'top-k', 'seed'] as const;
 
-type Values = ReturnType<typeof parseOptions<typeof OPTIONS>>;
-
-function samplingOptions(v: Values): SamplingOptions & { seed: number } {
-  if (v.greedy) {
-    const extra = SAMPLING_FLAGS.filter((f) => v[f] !== undefined);
-    if (extra.length) throw new UsageError(`--greedy ignores ${extra.map((f) => `--${f}`).join(', ')}; drop them, or drop --greedy to sample`);
-    return { greedy: true, seed: SAMPLING_DEFAULTS.seed };
-  }
-  const d = SAMPLING_DEFAULTS;
-  return {
-    temperature: v.temperature === undefined ? d.temperature : parseNumber('--temperature', v.temperature, { min: 0 }),
-    topP: v['top-p'] === undefined ? d.topP : parseNumber('--top-p', v['top-p'], { above: 0, max: 1 }),
-    topK: v['top-k'] === undefined ? d.topK : parseNumber('--top-k', v['top-k'], { integer: true, min: 0 }),
-    seed: v.seed === undefined ? d.seed : parseNumber('--seed', v.seed, { integer: true, min: 0, max: 2 ** 32 - 1 }),
-  };
+function samplingOptions(v: OptionValues<typeof generate.options>, given: ReadonlySet<string>): SamplingOptions & { seed: number } {
+  if (!v.greedy) return { temperature: v.temperature, topP: v['top-p'], topK: v['top-k'], seed: v.seed };
+  const extra = SAMPLING_FLAGS.filter((f) => given.has(f));
+  if (extra.length) throw new UsageError(`--greedy ignores ${extra.map((f) => `--${f}`).join(', ')}; drop them, or drop --greedy to sample`);
+  return { greedy: true, seed: v.seed };
 }
 
 /** The prompt's ids: --ids as given, or --prompt encoded (wrapped in the chat template with --chat). */
-function promptIds(v: Values, tokenizer: TextTokenizer | null, source: string): number[] {
+function promptIds(v: OptionValues<typeof generate.options>, tokenizer: TextTokenizer | null, source: string): number[] {
   if (v.ids !== undefined) return parseIds(v.ids);
   if (!tokenizer) throw new UsageError(`--prompt needs a tokenizer, but ${source} has no tokenizer.json; give token ids with --ids 1,2,3`);
   if (!v.chat) return tokenizer.encode(v.prompt!);
@@ -79,36 +53,35 @@ function textStreamer(decode: (ids: number[]) => string, stops: string[]) {
   };
 }
 
-export const generate: Command = {
+export const generate = command({
   summary: 'Generate text (or token ids) from a prompt, streamed as it comes',
-  help: `Usage: generate --model SRC (--ids 1,2,3 | --prompt TEXT) --max-new-tokens N [options]
+  usage: 'generate --model SRC (--ids 1,2,3 | --prompt TEXT) --max-new-tokens N [options]',
+  options: {
+    model: { kind: 'string', arg: 'SRC', required: true, help: 'model folder, http(s) URL, or Hugging Face id (config.json + safetensors)' },
+    ids: { kind: 'string', arg: 'LIST', help: 'prompt as comma-separated token ids, e.g. 1,17,42' },
+    prompt: { kind: 'string', arg: 'TEXT', help: "prompt as text (needs the model's tokenizer.json)" },
+    chat: { kind: 'flag', help: "wrap --prompt as a user message in the model's chat template" },
+    'max-new-tokens': { kind: 'number', integer: true, min: 1, required: true, help: 'stop after N new tokens (or earlier at the end-of-sequence token)' },
+    greedy: { kind: 'flag', help: 'always take the most likely token (default: sample)' },
+    temperature: { kind: 'number', arg: 'T', min: 0, default: SAMPLING_DEFAULTS.temperature, help: 'sampling temperature, 0 = greedy' },
+    'top-p': { kind: 'number', arg: 'P', above: 0, max: 1, default: SAMPLING_DEFAULTS.topP, help: 'keep the most likely tokens up to probability P' },
+    'top-k': { kind: 'number', arg: 'K', integer: true, min: 0, default: SAMPLING_DEFAULTS.topK, help: 'keep the K most likely tokens, 0 = all' },
+    seed: { kind: 'number', arg: 'S', integer: true, min: 0, max: 2 ** 32 - 1, default: SAMPLING_DEFAULTS.seed, help: 'sampling seed' },
+    stop: { kind: 'string', arg: 'STR', multiple: true, help: 'stop before this text; repeatable (needs a tokenizer)' },
+    backend: BACKEND_OPTION,
+    force: FORCE_OPTION,
+    json: { kind: 'flag', help: 'no streaming; last stdout line: {"ids":[...generated ids...],"text":"..."}\n("text" only when the model has a tokenizer)' },
+  },
 
-  --model SRC           model folder, http(s) URL, or Hugging Face id (config.json + safetensors)
-  --ids LIST            prompt as comma-separated token ids, e.g. 1,17,42
-  --prompt TEXT         prompt as text (needs the model's tokenizer.json)
-  --chat                wrap --prompt as a user message in the model's chat template
-  --max-new-tokens N    stop after N new tokens (or earlier at the end-of-sequence token)
-  --greedy              always take the most likely token (default: sample)
-  --temperature T       sampling temperature, 0 = greedy (default ${SAMPLING_DEFAULTS.temperature})
-  --top-p P             keep the most likely tokens up to probability P (default ${SAMPLING_DEFAULTS.topP})
-  --top-k K             keep the K most likely tokens, 0 = all (default ${SAMPLING_DEFAULTS.topK})
-  --seed S              sampling seed (default ${SAMPLING_DEFAULTS.seed})
-  --stop STR            stop before this text; repeatable (needs a tokenizer)
-  --backend B           wasm or cpu (default: the first that starts)
-  --json                no streaming; last stdout line: {"ids":[...generated ids...],"text":"..."}
-                        ("text" only when the model has a tokenizer)`,
-
-  async run(argv) {
-    const v = parseOptions('generate', argv, OPTIONS);
-    const source = required(v.model, '--model SRC', 'generate');
+  async run(v, { given }) {
+    const source = v.model;
     if ((v.ids === undefined) === (v.prompt === undefined)) throw new UsageError('give exactly one of --ids 1,2,3 or --prompt TEXT (see "generate --help")');
     if (v.chat && v.prompt === undefined) throw new UsageError('--chat applies to --prompt TEXT; give the prompt as text, or drop --chat');
-    const maxNewTokens = parseNumber('--max-new-tokens', required(v['max-new-tokens'], '--max-new-tokens N', 'generate'), { integer: true, min: 1 });
-    const sampling = samplingOptions(v);
+    const maxNewTokens = v['max-new-tokens'];
+    const sampling = samplingOptions(v, given);
     const stops = v.stop ?? [];
-    const backend = parseBackend(v.backend);
 
-    const { model, tokenizer } = await loadModel(source, backend);
+    const { model, tokenizer } = await loadModel(source, v.backend, { force: v.force });
     if (stops.length && !tokenizer) throw new UsageError(`--stop needs a tokenizer, but ${source} has no tokenizer.json; drop --stop`);
     const prompt = promptIds(v, tokenizer, source);
     checkIdsInVocab(prompt, model.config.vocabSize, v.ids !== undefined ? '--ids' : 'the encoded prompt');
@@ -133,4 +106,4 @@ export const generate: Command = {
     );
     if (v.json) process.stdout.write(`${JSON.stringify({ ids, ...(text !== undefined && { text }) })}\n`);
   },
-};
+});

@@ -1,35 +1,27 @@
 // logits: one full forward pass over the given ids, logits at every position (for checking a
 // model against a reference implementation).
 import * as tf from '@tensorflow/tfjs';
-import { checkIdsInVocab, parseBackend, parseIds, parseOptions, required, type Command } from '../args';
+import { BACKEND_OPTION, checkIdsInVocab, command, FORCE_OPTION, parseIds } from '../args';
 import { loadModel } from '../load';
-
-const OPTIONS = {
-  model: { type: 'string' },
-  ids: { type: 'string' },
-  backend: { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
 
 const TOP = 5;
 
-export const logits: Command = {
+export const logits = command({
   summary: 'Logits at every position of a token-id sequence (one forward pass)',
-  help: `Usage: logits --model SRC --ids 1,2,3 [--backend B] [--json]
+  usage: 'logits --model SRC --ids 1,2,3 [--backend B] [--json]',
+  about: 'Runs the model once over the ids and prints the vocabulary logits after each position.',
+  options: {
+    model: { kind: 'string', arg: 'SRC', required: true, help: 'model folder, http(s) URL, or Hugging Face id (config.json + safetensors)' },
+    ids: { kind: 'string', arg: 'LIST', required: true, help: 'comma-separated token ids, e.g. 1,17,42' },
+    backend: BACKEND_OPTION,
+    force: FORCE_OPTION,
+    json: { kind: 'flag', help: `last stdout line: {"logits":[[...vocab floats...], ...]}, one row per position;\nwithout it, the top ${TOP} ids per position` },
+  },
 
-Runs the model once over the ids and prints the vocabulary logits after each position.
-
-  --model SRC     model folder, http(s) URL, or Hugging Face id (config.json + safetensors)
-  --ids LIST      comma-separated token ids, e.g. 1,17,42
-  --backend B     wasm or cpu (default: the first that starts)
-  --json          last stdout line: {"logits":[[...vocab floats...], ...]}, one row per position;
-                  without it, the top ${TOP} ids per position`,
-
-  async run(argv) {
-    const v = parseOptions('logits', argv, OPTIONS);
-    const source = required(v.model, '--model SRC', 'logits');
-    const ids = parseIds(required(v.ids, '--ids 1,2,3', 'logits'));
-    const { model } = await loadModel(source, parseBackend(v.backend), { tokenizer: false });
+  async run(v) {
+    const source = v.model;
+    const ids = parseIds(v.ids);
+    const { model } = await loadModel(source, v.backend, { tokenizer: false, force: v.force });
     checkIdsInVocab(ids, model.config.vocabSize);
 
     const output = tf.tidy(() => {
@@ -49,4 +41,4 @@ Runs the model once over the ids and prints the vocabulary logits after each pos
       process.stdout.write(`position ${p} (id ${ids[p]}): ${top.map((id) => `${id} ${row[id].toFixed(4)}`).join(', ')}\n`);
     });
   },
-};
+});

@@ -1,106 +1,64 @@
-// train: supervised fine-tuning (full or LoRA) from a data file, with metrics, checkpoints,
-// resume, and the result exported in Hugging Face (and PEFT) layout.
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+// train: the pipeline's training run (src/lib/pipeline/train.ts) in a folder: flags in, status
+// lines and metrics.jsonl out. Ctrl-C or SIGTERM pauses at the end of the step, with a checkpoint.
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseBackend, parseNumber, parseOptions, required, UsageError, type Command } from '../args';
-import { loadModel, log } from '../load';
-import { LORA_TARGETS, type LoraTarget } from '../../models/lora';
-import { formatBytes } from '../../models/memory';
-import { resolvePromptStyle } from '../../src/lib/data/prompt-format';
-import { parseFieldMap } from '../../src/lib/data/records';
-import { STRATEGIES, type StrategyName } from '../../src/lib/data/types';
-import { nodeFolderStore } from '../../src/lib/storage/node-store';
-import { readJson } from '../../src/lib/storage/file-store';
-import { TRAIN_DEFAULTS, trainConfig, type Schedule, type TrainConfig } from '../../src/lib/train/config';
-import { exportMergedModel, exportPeftAdapter } from '../../src/lib/train/export';
-import { describeTrainingEstimate, estimateTrainingMemory } from '../../src/lib/train/memory';
-import { prepareTrainingData } from '../../src/lib/train/prepare';
-import { Trainer, type StepMetrics } from '../../src/lib/train/trainer';
+import { asUsage, BACKEND_OPTION, command, DATA_OPTIONS, FORCE_OPTION, UsageError, type OptionValues } from '../args';
+import { checkLocalPath, log } from '../load';
 import { describeReport } from './data';
+import { formatBytes } from '../../models/memory';
+import { LORA_TARGETS, type LoraTarget } from '../../models/lora';
+import { parseFieldMap } from '../../src/lib/data/records';
+import { DATA_DEFAULTS } from '../../src/lib/pipeline/defaults';
+import { resumeTraining, startTraining, type TrainDoneEvent, type TrainEvent, type TrainHost } from '../../src/lib/pipeline/train';
+import { nodeFolderStore } from '../../src/lib/storage/node-store';
+import { TRAIN_DEFAULTS, type TrainConfig } from '../../src/lib/train/config';
+import type { Control, StepMetrics } from '../../src/lib/train/trainer';
 
-export const TRAIN_CLI_DEFAULTS = { evalSize: 0, strategy: 'original' as StrategyName };
+const T = TRAIN_DEFAULTS;
 
-const OPTIONS = {
-  model: { type: 'string' },
-  data: { type: 'string' },
-  strategy: { type: 'string' },
-  'field-map': { type: 'string' },
-  'prompt-style': { type: 'string' },
-  'lora-rank': { type: 'string' },
-  'lora-alpha': { type: 'string' },
-  'lora-dropout': { type: 'string' },
-  'lora-targets': { type: 'string' },
-  lr: { type: 'string' },
-  steps: { type: 'string' },
-  epochs: { type: 'string' },
-  'batch-size': { type: 'string' },
-  'batch-tokens': { type: 'string' },
-  'grad-accum': { type: 'string' },
-  'max-length': { type: 'string' },
-  packing: { type: 'boolean' },
-  schedule: { type: 'string' },
-  warmup: { type: 'string' },
-  'weight-decay': { type: 'string' },
-  'max-grad-norm': { type: 'string' },
-  'eval-size': { type: 'string' },
-  'eval-every': { type: 'string' },
-  'checkpoint-every': { type: 'string' },
-  'gradient-checkpointing': { type: 'boolean' },
-  seed: { type: 'string' },
-  backend: { type: 'string' },
-  out: { type: 'string' },
-  resume: { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
+/** Flags that shape a new run; a resumed run keeps the ones it started with. */
+const RUN_FLAGS = [
+  'strategy', 'field-map', 'prompt-style', 'max-length', 'lora-rank', 'lora-alpha', 'lora-dropout', 'lora-targets', 'lr', 'steps', 'epochs',
+  'batch-size', 'batch-tokens', 'grad-accum', 'packing', 'schedule', 'warmup', 'weight-decay', 'max-grad-norm', 'eval-size', 'eval-every',
+  'checkpoint-every', 'gradient-checkpointing', 'seed',
+];
 
-type Values = ReturnType<typeof parseOptions<typeof OPTIONS>>;
+/** Exit codes of a run stopped by a signal, as shells report them (128 + signal number). */
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 
-const int = (flag: string, text: string, min = 1) => parseNumber(flag, text, { integer: true, min });
+type Values = OptionValues<typeof train.options>;
 
-/** Command-line flags → config overrides (only what was given; the rest stays default). */
-function configFrom(v: Values): Partial<TrainConfig> {
-  const c: Partial<TrainConfig> = {};
-  if (v['lora-rank']) {
-    const targets = (v['lora-targets'] ?? TRAIN_DEFAULTS.lora.targets.join(',')).split(',').map((t) => t.trim());
-    const bad = targets.find((t) => !(LORA_TARGETS as readonly string[]).includes(t));
-    if (bad) throw new UsageError(`--lora-targets: "${bad}" is not a target module; choose from ${LORA_TARGETS.join(', ')}`);
-    c.mode = 'lora';
-    c.lora = {
-      rank: int('--lora-rank', v['lora-rank']),
-      alpha: v['lora-alpha'] ? parseNumber('--lora-alpha', v['lora-alpha'], { above: 0 }) : 2 * Number(v['lora-rank']),
-      dropout: v['lora-dropout'] ? parseNumber('--lora-dropout', v['lora-dropout'], { min: 0, max: 0.99 }) : TRAIN_DEFAULTS.lora.dropout,
-      targets: targets as LoraTarget[],
-    };
-  } else if (v['lora-alpha'] || v['lora-dropout'] || v['lora-targets']) {
-    throw new UsageError('--lora-alpha, --lora-dropout and --lora-targets need --lora-rank R');
-  }
-  if (v.steps && v.epochs) throw new UsageError('give --steps N or --epochs E, not both');
-  if (v.lr) c.learningRate = parseNumber('--lr', v.lr, { above: 0 });
-  if (v.steps) c.maxSteps = int('--steps', v.steps);
-  if (v.epochs) c.epochs = parseNumber('--epochs', v.epochs, { above: 0 });
-  if (v['batch-size']) c.batchSize = int('--batch-size', v['batch-size']);
-  if (v['batch-tokens']) c.batchTokens = int('--batch-tokens', v['batch-tokens']);
-  if (v['grad-accum']) c.gradAccumSteps = int('--grad-accum', v['grad-accum']);
-  if (v['max-length']) c.maxLength = int('--max-length', v['max-length'], 2);
-  if (v.packing) c.packing = true;
-  if (v.schedule) {
-    if (!['cosine', 'linear', 'constant'].includes(v.schedule)) throw new UsageError(`--schedule must be cosine, linear or constant, got "${v.schedule}"`);
-    c.schedule = v.schedule as Schedule;
-  }
-  if (v.warmup) c.warmupSteps = int('--warmup', v.warmup, 0);
-  if (v['weight-decay']) c.weightDecay = parseNumber('--weight-decay', v['weight-decay'], { min: 0 });
-  if (v['max-grad-norm']) c.maxGradNorm = parseNumber('--max-grad-norm', v['max-grad-norm'], { min: 0 });
-  if (v['eval-every']) c.evalEvery = int('--eval-every', v['eval-every'], 0);
-  if (v['checkpoint-every']) c.checkpointEvery = int('--checkpoint-every', v['checkpoint-every'], 0);
-  if (v['gradient-checkpointing']) c.gradientCheckpointing = true;
-  if (v.seed) c.seed = int('--seed', v.seed, 0);
-  return c;
-}
-
-function parseStrategy(text: string | undefined): StrategyName {
-  if (text === undefined) return TRAIN_CLI_DEFAULTS.strategy;
-  if ((STRATEGIES as readonly string[]).includes(text)) return text as StrategyName;
-  throw new UsageError(`--strategy must be one of ${STRATEGIES.join(', ')}, got "${text}"`);
+/** Command-line flags → the run's config (every field; defaults from TRAIN_DEFAULTS). */
+function configFrom(v: Values, given: ReadonlySet<string>): Partial<TrainConfig> {
+  if (given.has('steps') && given.has('epochs')) throw new UsageError('give --steps N or --epochs E, not both');
+  const loraFlags = ['lora-alpha', 'lora-dropout', 'lora-targets'].filter((f) => given.has(f));
+  if (v['lora-rank'] === undefined && loraFlags.length) throw new UsageError(`${loraFlags.map((f) => `--${f}`).join(', ')} ${loraFlags.length > 1 ? 'need' : 'needs'} --lora-rank R`);
+  const targets = v['lora-targets'].split(',').map((t) => t.trim());
+  const bad = targets.find((t) => !(LORA_TARGETS as readonly string[]).includes(t));
+  if (bad !== undefined) throw new UsageError(`--lora-targets: "${bad}" is not a target module; choose from ${LORA_TARGETS.join(', ')}`);
+  const rank = v['lora-rank'];
+  return {
+    ...(rank !== undefined && {
+      mode: 'lora',
+      lora: { rank, alpha: v['lora-alpha'] ?? 2 * rank, dropout: v['lora-dropout'], targets: targets as LoraTarget[] },
+    }),
+    learningRate: v.lr,
+    maxSteps: v.steps ?? 0,
+    epochs: v.epochs,
+    batchSize: v['batch-size'],
+    batchTokens: v['batch-tokens'],
+    gradAccumSteps: v['grad-accum'],
+    maxLength: v['max-length'],
+    packing: v.packing,
+    schedule: v.schedule,
+    warmupSteps: v.warmup,
+    weightDecay: v['weight-decay'],
+    maxGradNorm: v['max-grad-norm'],
+    evalEvery: v['eval-every'],
+    checkpointEvery: v['checkpoint-every'],
+    gradientCheckpointing: v['gradient-checkpointing'],
+    seed: v.seed,
+  };
 }
 
 function stepLine(m: StepMetrics): string {
@@ -111,90 +69,137 @@ function stepLine(m: StepMetrics): string {
   );
 }
 
-export const train: Command = {
-  summary: 'Fine-tune a model (full or LoRA) on SFT data; checkpoints, resume, HF/PEFT export',
-  help: `Usage: train --model SRC --data FILE [--strategy S] [--lora-rank R] [--lr X] [--steps N | --epochs E]
-             [--seed S] [--backend B] --out RUN_DIR [--resume RUN_DIR] [--json] [more options below]
+/** metrics.jsonl, a line a step; a resumed run first drops the lines after its checkpoint. */
+function metricsFile(runDir: string) {
+  const file = path.join(runDir, 'metrics.jsonl');
+  let first = true;
+  return (m: StepMetrics) => {
+    if (first) {
+      first = false;
+      const kept = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l && (JSON.parse(l) as StepMetrics).step < m.step) : [];
+      writeFileSync(file, kept.map((l) => `${l}\n`).join(''));
+    }
+    appendFileSync(file, `${JSON.stringify(m)}\n`);
+  };
+}
 
-FILE is raw distilled data (then --strategy S picks what is trained on; default ${TRAIN_CLI_DEFAULTS.strategy},
-the response unchanged) or prompt/completion lines made by "data". The model's tokenizer and chat
-template are used (--prompt-style plain for "Question: …\\nAnswer:"). Writes RUN_DIR/metrics.jsonl
-(a line a step), RUN_DIR/checkpoint/, RUN_DIR/model/ (merged, Hugging Face layout) and, for LoRA,
-RUN_DIR/adapter/ (PEFT layout). --resume RUN_DIR continues a paused or stopped run exactly.
-
-  --strategy S              original | answer | think-summary | full
-  --field-map MAP           e.g. prompt=query,response=r1_output
-  --lora-rank R             LoRA instead of full fine-tuning; --lora-alpha A (default 2R),
-                            --lora-dropout D (default ${TRAIN_DEFAULTS.lora.dropout}), --lora-targets q_proj,v_proj,…
-                            (default ${TRAIN_DEFAULTS.lora.targets.join(',')})
-  --lr X                    peak learning rate (default ${TRAIN_DEFAULTS.learningRate})
-  --steps N | --epochs E    optimizer steps, or passes over the data (default ${TRAIN_DEFAULTS.epochs} epoch)
-  --batch-size B            rows per micro-batch (default ${TRAIN_DEFAULTS.batchSize}); --batch-tokens T: at most T padded tokens instead
-  --grad-accum K            micro-batches per optimizer step (default ${TRAIN_DEFAULTS.gradAccumSteps})
-  --max-length L            tokens per example, longer ones cut (default ${TRAIN_DEFAULTS.maxLength})
-  --packing                 pack several examples per row (attention stays inside each)
-  --schedule S --warmup W   cosine | linear | constant after W warmup steps (default ${TRAIN_DEFAULTS.schedule}, ${TRAIN_DEFAULTS.warmupRatio * 100}% of steps)
-  --weight-decay X          AdamW decoupled decay (default ${TRAIN_DEFAULTS.weightDecay}); --max-grad-norm X (default ${TRAIN_DEFAULTS.maxGradNorm}, 0 = off)
-  --eval-size M --eval-every N   hold out M examples, report their loss every N steps
-  --checkpoint-every N      also checkpoint every N steps (always at the end)
-  --gradient-checkpointing  recompute each block in the backward pass (less memory, more time)
-  --seed S                  data order, initialization, dropout (default ${TRAIN_DEFAULTS.seed})
-  --backend B               wasm or cpu
-  --json                    last stdout line: {"steps","loss_first","loss_last","tokens_per_s","peak_bytes"}`,
-
-  async run(argv) {
-    const v = parseOptions('train', argv, OPTIONS);
-    const source = required(v.model, '--model SRC', 'train');
-    const dataFile = required(v.data, '--data FILE', 'train');
-    const out = path.resolve(v.resume ?? required(v.out, '--out RUN_DIR', 'train'));
-    if (v.resume && v.out && path.resolve(v.out) !== out) throw new UsageError('--resume RUN_DIR continues in RUN_DIR; drop --out or give the same folder');
-    const strategy = parseStrategy(v.strategy);
-    const overrides = configFrom(v);
-    const fieldMap = v['field-map'] ? parseFieldMap(v['field-map']) : undefined;
-    const evalSize = v['eval-size'] ? int('--eval-size', v['eval-size'], 0) : TRAIN_CLI_DEFAULTS.evalSize;
-    const store = nodeFolderStore(path.join(out, 'checkpoint'));
-    // On resume the checkpoint's own config wins; flags only shape the data preparation.
-    const saved = v.resume ? await readJson<{ config: TrainConfig }>(store, 'state.json') : null;
-    if (v.resume && !saved) throw new UsageError(`--resume ${out}: no checkpoint in ${store.description}`);
-    const config = trainConfig(saved?.config ?? overrides);
-
-    const { model, tokenizer, files } = await loadModel(source, parseBackend(v.backend));
-    if (!tokenizer) throw new UsageError(`${files.description} has no tokenizer.json; training needs the model's tokenizer`);
-    const style = resolvePromptStyle(tokenizer, (v['prompt-style'] as 'auto' | 'chat' | 'plain' | undefined) ?? 'auto');
-    const { data, report } = await prepareTrainingData(dataFile, { strategy, fieldMap, tokenizer, style, maxLength: config.maxLength, evalSize, seed: config.seed });
-    log(describeReport(report));
-    log(`prompt style ${style}; ${data.train.length} training examples, ${data.eval?.length ?? 0} held out`);
-    const longest = Math.max(...data.train.map((ex) => ex.ids.length));
-    log(describeTrainingEstimate(estimateTrainingMemory(model.config, config, config.packing ? config.maxLength : longest)));
-
-    mkdirSync(out, { recursive: true });
-    const metricsFile = path.join(out, 'metrics.jsonl');
-    const trainer = v.resume ? await Trainer.resume(model, data, store) : new Trainer(model, data, config, store);
-    if (!v.resume) writeFileSync(metricsFile, '');
-    else log(`resuming at step ${trainer.stepsDone} of ${trainer.totalSteps}`);
-    const result = await trainer.run({
-      onStep: (m) => {
-        appendFileSync(metricsFile, `${JSON.stringify(m)}\n`);
-        log(stepLine(m));
-      },
-      onCheckpoint: ({ step }) => {
-        log(`checkpoint saved at step ${step} in ${path.join(out, 'checkpoint')}`);
-      },
+/** The run's folder in Node, status lines on stderr, and the signal-driven pause. */
+function cliHost(runDir: string, history: StepMetrics[]): TrainHost & { stoppedBy(): keyof typeof SIGNAL_EXIT | null } {
+  let control: Control = 'continue';
+  let stoppedBy: keyof typeof SIGNAL_EXIT | null = null;
+  for (const signal of Object.keys(SIGNAL_EXIT) as (keyof typeof SIGNAL_EXIT)[]) {
+    process.on(signal, () => {
+      // A second signal means "now": the last checkpoint stays, the step in flight is lost.
+      if (stoppedBy) process.exit(SIGNAL_EXIT[signal]);
+      stoppedBy = signal;
+      control = 'pause';
+      log(`${signal}: stopping after this step and saving a checkpoint (again to quit at once)`);
     });
+  }
+  const writeMetrics = metricsFile(runDir);
+  const post = (e: TrainEvent) => {
+    switch (e.type) {
+      case 'train-backend':
+        return log(e.info.summary);
+      case 'train-log':
+        return log(e.line);
+      case 'train-data':
+        return log(describeReport(e.report));
+      case 'train-estimate':
+        return log(e.text);
+      case 'train-step':
+        history.push(e.metrics);
+        writeMetrics(e.metrics);
+        return log(stepLine(e.metrics));
+      case 'train-checkpoint':
+        return log(`checkpoint saved at step ${e.step} in ${e.store}`);
+    }
+  };
+  return {
+    post,
+    control: () => control,
+    store: (part) => Promise.resolve(nodeFolderStore(path.join(runDir, part))),
+    runFolder: runDir,
+    stoppedBy: () => stoppedBy,
+  };
+}
 
-    const written = await exportMergedModel(model, nodeFolderStore(path.join(out, 'model')), { source: files });
-    log(`merged model (${written.join(', ')}) in ${path.join(out, 'model')}`);
-    if (model.adapters) {
-      await exportPeftAdapter(model.adapters, nodeFolderStore(path.join(out, 'adapter')), { baseModel: source });
-      log(`LoRA adapter (PEFT) in ${path.join(out, 'adapter')}`);
-    }
-    const history = result.history;
-    const tokensPerS = history.reduce((a, m) => a + m.tokensPerSecond, 0) / Math.max(1, history.length);
-    log(`done: ${result.steps} steps, peak tensor memory ${formatBytes(result.peakBytes)}${result.skippedSteps ? `, ${result.skippedSteps} skipped` : ''}`);
-    if (v.json) {
-      process.stdout.write(
-        `${JSON.stringify({ steps: result.steps, loss_first: history[0]?.loss ?? null, loss_last: history.at(-1)?.loss ?? null, tokens_per_s: tokensPerS, peak_bytes: result.peakBytes })}\n`,
-      );
-    }
+export const train = command({
+  summary: 'Fine-tune a model (full or LoRA) on SFT data; checkpoints, resume, HF/PEFT export',
+  usage: 'train --model SRC --data FILE --out RUN_DIR [options]   |   train --resume RUN_DIR',
+  about: `FILE is raw distilled data (--strategy picks what is trained on) or prompt/completion lines made by
+"data". The model's tokenizer and chat template are used. Writes RUN_DIR/run.json (the model, the
+data and its fingerprint, the settings), RUN_DIR/metrics.jsonl (a line a step), RUN_DIR/checkpoint/,
+RUN_DIR/model/ (merged, Hugging Face layout) and, for LoRA, RUN_DIR/adapter/ (PEFT layout).
+Ctrl-C or SIGTERM stops after the current step with a checkpoint; --resume RUN_DIR continues exactly,
+on the model and data that run.json names (--model and --data replace them if they moved).`,
+  options: {
+    model: { kind: 'string', arg: 'SRC', help: 'model folder, http(s) URL, or Hugging Face id' },
+    data: { kind: 'string', arg: 'FILE', help: 'JSONL, JSON or Parquet: a path or an http(s) URL' },
+    out: { kind: 'string', arg: 'RUN_DIR', help: "the run's folder (new or empty)" },
+    resume: { kind: 'string', arg: 'RUN_DIR', help: 'continue the run in RUN_DIR from its checkpoint' },
+    ...DATA_OPTIONS,
+    'lora-rank': { kind: 'number', arg: 'R', integer: true, min: 1, help: 'LoRA instead of full fine-tuning' },
+    'lora-alpha': { kind: 'number', arg: 'A', above: 0, help: "LoRA's scale is alpha / rank (default 2R)" },
+    'lora-dropout': { kind: 'number', arg: 'D', min: 0, max: 0.99, default: T.lora.dropout, help: 'dropout on the LoRA input' },
+    'lora-targets': { kind: 'string', arg: 'LIST', default: T.lora.targets.join(','), help: `modules that get adapters, from ${LORA_TARGETS.join(', ')}` },
+    lr: { kind: 'number', arg: 'X', above: 0, default: T.learningRate, help: 'peak learning rate' },
+    steps: { kind: 'number', integer: true, min: 1, help: 'optimizer steps (instead of --epochs)' },
+    epochs: { kind: 'number', arg: 'E', above: 0, default: T.epochs, help: 'passes over the data' },
+    'batch-size': { kind: 'number', arg: 'B', integer: true, min: 1, default: T.batchSize, help: 'rows per micro-batch' },
+    'batch-tokens': { kind: 'number', arg: 'T', integer: true, min: 0, default: T.batchTokens, help: 'when > 0: at most T padded tokens per micro-batch instead of --batch-size rows' },
+    'grad-accum': { kind: 'number', arg: 'K', integer: true, min: 1, default: T.gradAccumSteps, help: 'micro-batches per optimizer step' },
+    packing: { kind: 'flag', help: 'pack several examples per row (attention stays inside each)' },
+    schedule: { kind: 'choice', choices: ['cosine', 'linear', 'constant'], default: T.schedule, help: 'learning-rate decay after warmup' },
+    warmup: { kind: 'number', arg: 'W', integer: true, min: 0, default: T.warmupSteps, help: `warmup steps; 0: ${T.warmupRatio * 100}% of the steps` },
+    'weight-decay': { kind: 'number', arg: 'X', min: 0, default: T.weightDecay, help: 'AdamW decoupled decay' },
+    'max-grad-norm': { kind: 'number', arg: 'X', min: 0, default: T.maxGradNorm, help: 'global gradient-norm clip; 0 = off' },
+    'eval-size': { kind: 'number', arg: 'M', integer: true, min: 0, default: DATA_DEFAULTS.evalSize, help: 'examples held out for the eval loss' },
+    'eval-every': { kind: 'number', integer: true, min: 0, default: T.evalEvery, help: 'report the held-out loss every N steps' },
+    'checkpoint-every': { kind: 'number', integer: true, min: 0, default: T.checkpointEvery, help: 'also checkpoint every N steps (always on pause and at the end)' },
+    'gradient-checkpointing': { kind: 'flag', help: 'recompute each block in the backward pass (less memory, more time)' },
+    seed: { kind: 'number', arg: 'S', integer: true, min: 0, default: T.seed, help: 'data order, initialization, dropout' },
+    backend: BACKEND_OPTION,
+    force: FORCE_OPTION,
+    json: { kind: 'flag', help: 'last stdout line: {"status","steps","loss_first","loss_last","tokens_per_s","peak_bytes"}' },
   },
-};
+
+  async run(v, { given }) {
+    const history: StepMetrics[] = [];
+    if (v.resume !== undefined) {
+      const extra = RUN_FLAGS.filter((f) => given.has(f));
+      if (extra.length) throw new UsageError(`--resume continues with the run's own settings (RUN_DIR/run.json); drop ${extra.map((f) => `--${f}`).join(', ')}`);
+      if (v.out !== undefined && path.resolve(v.out) !== path.resolve(v.resume)) throw new UsageError('--resume RUN_DIR continues in RUN_DIR; drop --out or give the same folder');
+      const runDir = path.resolve(v.resume);
+      if (!existsSync(path.join(runDir, 'run.json'))) throw new UsageError(`--resume ${v.resume}: no run.json there; give the folder a "train --out" run wrote`);
+      if (v.model !== undefined) checkLocalPath(v.model);
+      const host = cliHost(runDir, history);
+      const done = await resumeTraining(host, { model: v.model, data: v.data, backend: v.backend, force: v.force });
+      return finish(done, host.stoppedBy(), runDir, history, v.json);
+    }
+    const missing = (['model', 'data', 'out'] as const).filter((f) => v[f] === undefined);
+    if (missing.length) throw new UsageError(`missing ${missing.map((f) => `--${f}`).join(', ')} (or --resume RUN_DIR; see "train --help")`);
+    checkLocalPath(v.model!);
+    const config = configFrom(v, given);
+    const fieldMap = v['field-map'] === undefined ? undefined : asUsage(() => parseFieldMap(v['field-map']!), '--field-map: ');
+    const runDir = path.resolve(v.out!);
+    const host = cliHost(runDir, history);
+    const spec = { model: v.model!, data: v.data!, strategy: v.strategy, promptStyle: v['prompt-style'], fieldMap, evalSize: v['eval-size'], backend: v.backend, force: v.force };
+    const done = await startTraining(spec, config, host);
+    return finish(done, host.stoppedBy(), runDir, history, v.json);
+  },
+});
+
+function finish(done: TrainDoneEvent, signal: keyof typeof SIGNAL_EXIT | null, runDir: string, history: StepMetrics[], json: boolean): void {
+  if (done.status === 'paused') {
+    log(`paused at step ${done.steps}; the checkpoint is in ${path.join(runDir, 'checkpoint')}. Resume with:\n  npm run -s cli -- train --resume ${runDir}`);
+  } else {
+    log(`${done.status}: ${done.steps} steps, peak tensor memory ${formatBytes(done.peakBytes)}${done.exported.length ? `; wrote ${done.exported.join(', ')}` : ''}`);
+  }
+  if (json) {
+    const tokensPerS = history.reduce((a, m) => a + m.tokensPerSecond, 0) / Math.max(1, history.length);
+    const summary = { status: done.status, steps: done.steps, loss_first: history[0]?.loss ?? null, loss_last: history.at(-1)?.loss ?? null, tokens_per_s: tokensPerS, peak_bytes: done.peakBytes };
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  }
+  if (signal) process.exitCode = SIGNAL_EXIT[signal];
+}
