@@ -71,3 +71,17 @@ describe('layers', () => {
     expect(imports(file).map((i) => i.target)).toContain(module);
   });
 });
+
+describe("the README's layout", () => {
+  /** Browser globals: the DOM, workers, WebGPU, the Cache API, OPFS, Svelte's runes. */
+  const BROWSER = /\bdocument\.|\bwindow\.|new Worker\(|navigator\.|\bcaches\.|crossOriginIsolated|URL\.createObjectURL|\$state|\$derived|\$effect/;
+
+  it('names exactly the files and folders that touch the DOM or Workers', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const section = /\*\*What touches the DOM or Workers\*\*([\s\S]*?)\n- `workers\/`/.exec(readme)![1];
+    const named = [...section.matchAll(/`((?:src|models)\/[\w/.-]+)`|`([\w-]+\.ts)`/g)].map((m) => m[1] ?? `models/${m[2]}`);
+    const touching = [...sources('src/lib'), ...sources('models')].filter((f) => BROWSER.test(readFileSync(path.join(ROOT, f), 'utf8')));
+    expect(touching.filter((f) => !named.some((n) => f === n || f.startsWith(n)))).toEqual([]);
+    expect(named.filter((n) => !touching.some((f) => f === n || f.startsWith(n)))).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 // Loaded by eval.html: drives the evaluation worker through EvalWorkerClient as the app will,
 // and reads what a run left in browser storage.
 import type { BackendInfo } from '../../models/backend';
-import { EvalWorkerClient } from '../../src/lib/eval-client';
+import { EvalWorkerClient } from '../../src/lib/clients/eval-client';
 import { opfsStore } from '../../src/lib/storage/opfs-store';
 import type { EvalDoneEvent, EvalStartRequest } from '../../workers/protocol';
 

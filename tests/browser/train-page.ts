@@ -2,7 +2,7 @@
 // watching the page's own thread meanwhile, and reads what a run left in browser storage.
 import type { BackendInfo } from '../../models/backend';
 import { opfsStore } from '../../src/lib/storage/opfs-store';
-import { TrainWorkerClient } from '../../src/lib/train-client';
+import { TrainWorkerClient } from '../../src/lib/clients/train-client';
 import type { StepMetrics } from '../../src/lib/train/trainer';
 import type { TrainDoneEvent, TrainSource, TrainStartRequest } from '../../workers/protocol';
 

@@ -5,7 +5,7 @@ import type { StrategyName } from '../data/types';
 import type { SampleRecord, TaskMetrics } from '../eval/runner';
 import type { ChatRule, TaskName } from '../eval/scoring';
 import type { TrainConfig } from '../train/config';
-import { isRunId, RUN_ID_RULE } from './paths';
+import { isRunId, RUN_ID_RULE, runPath } from './paths';
 
 export type TrainStatus = 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
 
@@ -92,6 +92,9 @@ export function itemResult(s: SampleRecord): ItemResult {
     ...(s.answer && { rule: s.answer.rule }),
   };
 }
+
+/** A finished training run whose model was exported to its folder (runs/<id>/model/): it can be loaded again. */
+export const hasExportedModel = (run: TrainRun) => run.status === 'done' && run.exported.some((p) => p.startsWith(`${runPath(run.id, 'model')}/`));
 
 export const strictAccuracy = (run: EvalRun) => ({
   accuracy: Number(run.metrics['exact_match,strict-match']),

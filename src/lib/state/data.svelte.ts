@@ -3,9 +3,11 @@
 // what training then reads.
 import type { DataInspection } from '../data/inspect';
 import { parseDifficulty } from '../data/synth';
-import { DataWorkerClient } from '../data-client';
+import { DataWorkerClient } from '../clients/data-client';
 import { DATA_FORM_DEFAULTS } from '../lab-defaults';
 import type { TrainDataSource } from '../../../workers/protocol';
+import { DATA_FILE_TYPES, rejectedFilesMessage } from './file-types';
+import { DATA_RULES, DATA_SYNTH_RULES, FIX_FIELDS_TEXT, invalidFields } from './form-rules';
 import { session } from './session.svelte';
 
 export type DataKind = 'synth' | 'file' | 'url';
@@ -42,11 +44,23 @@ class DataState {
   style = $state<'chat' | 'plain'>('chat');
   log = $state<string[]>([]);
 
+  /** The form's number fields that are empty or out of range: reading stays disabled while any is. */
+  invalid = $derived([...invalidFields(dataForm, DATA_RULES), ...(dataForm.kind === 'synth' ? invalidFields(dataForm, DATA_SYNTH_RULES) : [])]);
+
   #client: DataWorkerClient | null = null;
   #waiters: ((ok: boolean) => void)[] = [];
 
+  /** A dropped or picked file the picker does not take: say so, and keep what was there. */
+  reject(names: string[]): void {
+    this.error = rejectedFilesMessage(names, DATA_FILE_TYPES);
+  }
+
   /** Reads the data the form describes; resolves true when the inspection is shown, false on an error. */
   inspect(): Promise<boolean> {
+    if (this.invalid.length > 0) {
+      this.error = FIX_FIELDS_TEXT;
+      return Promise.resolve(false);
+    }
     let source: TrainDataSource;
     try {
       source = sourceFromForm();

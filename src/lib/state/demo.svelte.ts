@@ -1,47 +1,57 @@
 // "Run the demo": the whole story on the defaults, one step after another, in the page's own
 // steps so a class watches each happen: load the default model, make the synthetic data, evaluate
 // the base model, fine-tune with the answer strategy, evaluate again, and compare the two.
-import { DEMO_DEFAULTS, EVAL_FORM_DEFAULTS, TRAIN_FORM_DEFAULTS } from '../lab-defaults';
+import { DATA_FORM_DEFAULTS, DEMO_DEFAULTS, EVAL_FORM_DEFAULTS } from '../lab-defaults';
 import { compare } from './compare.svelte';
 import { data, dataForm } from './data.svelte';
 import { evaluation, evalForm } from './evaluate.svelte';
-import { lab } from './lab.svelte';
+import { lab, type StepName } from './lab.svelte';
 import { session } from './session.svelte';
-import { train, trainForm } from './train.svelte';
+import { DEMO_RULES, invalidFields } from './form-rules';
+import { demoStatus } from './status-text';
+import { train, trainForm, TRAIN_FORM_START } from './train.svelte';
 
 export const demoForm = $state({ ...DEMO_DEFAULTS });
 
 class Demo {
   running = $state(false);
-  /** What the demo is doing now, for the status line. */
+  /** What the demo is doing now (while it runs). */
   stage = $state('');
+  /** The step it is in, or stopped in. */
+  step = $state<StepName | null>(null);
   error = $state<string | null>(null);
   startedAt = $state(0);
+  /** How long the last run took (done or stopped). */
   seconds = $state<number | null>(null);
 
+  /** The status line: the stage while running, then "Done in …" or where it stopped. */
+  status = $derived(demoStatus(this));
+  /** The demo size fields that are empty or out of range: the demo cannot start while any is. */
+  invalid = $derived(invalidFields(demoForm, DEMO_RULES));
+
   async run(): Promise<void> {
-    if (this.running) return;
-    Object.assign(this, { running: true, error: null, seconds: null, startedAt: performance.now() });
+    if (this.running || this.invalid.length > 0) return;
+    Object.assign(this, { running: true, error: null, seconds: null, step: null, stage: '', startedAt: performance.now() });
     try {
       await this.#steps();
-      this.seconds = (performance.now() - this.startedAt) / 1000;
-      this.stage = 'Done';
     } catch (e) {
       this.error = (e as Error).message;
     } finally {
-      this.running = false;
+      Object.assign(this, { running: false, stage: '', seconds: (performance.now() - this.startedAt) / 1000 });
     }
   }
 
-  #stage(step: typeof lab.step, text: string): void {
+  #stage(step: StepName, text: string): void {
     lab.step = step;
+    this.step = step;
     this.stage = text;
   }
 
   async #steps(): Promise<void> {
     if (!session.model) throw new Error('Load a model in step 1 first (the bundled default loads when the page opens).');
     this.#stage('Data', 'Making the synthetic distilled data…');
-    Object.assign(dataForm, { kind: 'synth', synthN: demoForm.trainRecords });
+    const { synthSeed, difficulty, maxLength } = DATA_FORM_DEFAULTS;
+    Object.assign(dataForm, { kind: 'synth', synthN: demoForm.trainRecords, synthSeed, difficulty, maxLength });
     if (!(await data.inspect())) throw new Error(`The data step failed: ${data.error}`);
 
     const evalSettings = { ...EVAL_FORM_DEFAULTS, limit: demoForm.evalItems, synthN: demoForm.evalItems, maxNewTokens: demoForm.maxNewTokens };
@@ -51,7 +61,7 @@ class Demo {
     if (!base) throw new Error(`The base evaluation failed: ${evaluation.error}`);
 
     this.#stage('Train', 'Fine-tuning on answers only…');
-    Object.assign(trainForm, { ...TRAIN_FORM_DEFAULTS, strategy: 'answer', maxSteps: demoForm.trainSteps });
+    Object.assign(trainForm, { ...TRAIN_FORM_START, strategy: 'answer', maxSteps: demoForm.trainSteps });
     const run = await train.start('answer');
     if (!run) throw new Error(`Training did not finish: ${train.error ?? 'it was paused or cancelled'}`);
 

@@ -2,14 +2,17 @@
 // the task, the eval data and its size; progress from the evaluation worker; and the finished
 // run, saved with its per-item outcomes for the sample viewer and the Compare step.
 import { parseDifficulty } from '../data/synth';
-import { EvalWorkerClient } from '../eval-client';
+import { EvalWorkerClient } from '../clients/eval-client';
 import { EVAL_FORM_DEFAULTS } from '../lab-defaults';
 import { itemResult, type EvalRun } from '../runs/records';
 import { newRunId, runPath } from '../runs/paths';
 import { opfsFiles } from '../storage/opfs-store';
 import type { EvalDataSource, EvalWorkerEvent } from '../../../workers/protocol';
+import { EVAL_FILE_TYPES, hasType, rejectedFilesMessage } from './file-types';
+import { EVAL_RULES, EVAL_SYNTH_RULES, FIX_FIELDS_TEXT, invalidFields } from './form-rules';
 import { lab } from './lab.svelte';
 import { session } from './session.svelte';
+import { evalProgressText, type EvalProgress } from './status-text';
 
 /** 'base': the model loaded in step 1; otherwise a training run's id. */
 export const evalForm = $state({
@@ -38,12 +41,17 @@ function dataFromForm(): { data: EvalDataSource; label: string } {
   }
 }
 
+const NO_PROGRESS: EvalProgress = { done: 0, total: 0, fraction: 0, elapsedSeconds: 0, etaSeconds: null };
+
 class EvalState {
   running = $state(false);
   error = $state<string | null>(null);
-  done = $state(0);
-  total = $state(0);
+  /** The latest eval-progress event (items done, the fraction of the work, elapsed and left). */
+  progress = $state.raw<EvalProgress>(NO_PROGRESS);
+  progressText = $derived(evalProgressText(this.progress));
   log = $state<string[]>([]);
+  /** The form's number fields that are empty or out of range: Evaluate stays disabled while any is. */
+  invalid = $derived([...invalidFields(evalForm, EVAL_RULES), ...(evalForm.dataKind === 'synth' ? invalidFields(evalForm, EVAL_SYNTH_RULES) : [])]);
   /** The run the result panel and sample viewer show. */
   shownId = $state<string | null>(null);
   shown = $derived(lab.evalRuns.find((r) => r.id === this.shownId) ?? null);
@@ -54,9 +62,22 @@ class EvalState {
     this.#client?.cancel();
   }
 
+  /** Takes a picked eval file; false, saying why, for a type the picker does not read. */
+  pick(file: File | null): boolean {
+    if (file && !hasType(file.name, EVAL_FILE_TYPES)) {
+      this.error = rejectedFilesMessage([file.name], EVAL_FILE_TYPES);
+      evalForm.file = null;
+      return false;
+    }
+    this.error = null;
+    evalForm.file = file;
+    return true;
+  }
+
   /** Runs one evaluation; resolves with the saved run, or null when it failed or was cancelled. */
   async start(): Promise<EvalRun | null> {
     if (this.running) return null;
+    if (this.invalid.length > 0) return this.#fail(FIX_FIELDS_TEXT);
     const source = session.source;
     if (!source) return this.#fail('Load a model in step 1 first.');
     let picked: ReturnType<typeof dataFromForm>;
@@ -71,7 +92,7 @@ class EvalState {
     if (Array.isArray(model) && model.length === 0) return this.#fail(`Run ${trained!.id} has no exported model in browser storage; it may not have finished.`);
 
     const id = newRunId('eval', trained ? trained.strategy : 'base');
-    Object.assign(this, { running: true, error: null, done: 0, total: 0, log: [] });
+    Object.assign(this, { running: true, error: null, log: [], progress: NO_PROGRESS });
     const startedAt = performance.now();
     return new Promise((resolve) => {
       this.#client?.terminate();
@@ -83,9 +104,11 @@ class EvalState {
           case 'eval-log':
             this.log.push(event.line);
             break;
-          case 'eval-progress':
-            Object.assign(this, { done: event.done, total: event.total });
+          case 'eval-progress': {
+            const { done, total, fraction, elapsedSeconds, etaSeconds } = event;
+            this.progress = { done, total, fraction, elapsedSeconds, etaSeconds };
             break;
+          }
           case 'eval-done': {
             const run: EvalRun = {
               kind: 'eval',
@@ -122,6 +145,8 @@ class EvalState {
         maxNewTokens: evalForm.maxNewTokens,
         ...(source.backend && { backend: source.backend }),
         ...(source.endpoint && { endpoint: source.endpoint }),
+        ...(source.revision && { revision: source.revision }),
+        ...(source.force && { force: true }),
       });
     });
   }

@@ -1,7 +1,7 @@
 // The lab's shared state: which step is open, and every run it remembers (browser storage,
 // lab/runs/*.json), with export and import. The step modules add and update runs through here.
 import type { EvalRun, LabRun, TrainRun } from '../runs/records';
-import { RunStore, RUNS_FOLDER } from '../runs/store';
+import { RunStore, RUNS_FOLDER, type DamagedRunFile } from '../runs/store';
 import { runPath } from '../runs/paths';
 import { opfsStore, removeOpfsPath } from '../storage/opfs-store';
 
@@ -11,7 +11,9 @@ export type StepName = (typeof STEPS)[number];
 class Lab {
   step = $state<StepName>('Model');
   runs = $state<LabRun[]>([]);
-  /** A problem with stored runs (damaged file, no OPFS), shown in the runs panel. */
+  /** Stored run files that could not be read: the runs panel names them and offers to delete them. */
+  damaged = $state<DamagedRunFile[]>([]);
+  /** A problem with stored runs (no OPFS, a failed save or delete), shown in the runs panel. */
   storageError = $state<string | null>(null);
   /** The result of the latest import, for the runs panel. */
   importMessage = $state<string | null>(null);
@@ -28,7 +30,8 @@ class Lab {
 
   async loadRuns(): Promise<void> {
     try {
-      this.runs = await (await this.#runStore()).list();
+      const { runs, damaged } = await (await this.#runStore()).read();
+      Object.assign(this, { runs, damaged });
     } catch (e) {
       this.storageError = `Saved runs could not be read: ${(e as Error).message}`;
     }
@@ -55,6 +58,17 @@ class Lab {
       await removeOpfsPath(runPath(id));
     } catch (e) {
       this.storageError = `Run ${id} could not be deleted: ${(e as Error).message}`;
+    }
+  }
+
+  /** Deletes a damaged run file, and the files of the run its name gives (checkpoint, exports, eval outputs). */
+  async removeDamaged(file: DamagedRunFile): Promise<void> {
+    this.damaged = this.damaged.filter((d) => d.name !== file.name);
+    try {
+      await (await this.#runStore()).removeFile(file.name);
+      if (file.runId) await removeOpfsPath(runPath(file.runId));
+    } catch (e) {
+      this.storageError = `${file.path} could not be deleted: ${(e as Error).message}`;
     }
   }
 

@@ -1,24 +1,19 @@
-// The page's shared state: the model form, and what the model worker has reported.
-// Components read it and call its actions; only this module talks to the worker client.
-import type { BackendInfo, BackendName } from '../../../models/backend';
-import type { GenerateSettings, GenerationStats, ModelSummary, WorkerEvent } from '../../../workers/protocol';
+// The page's shared state: the model form, and the model step 1 loaded (a ModelHost): what the
+// training and evaluation workers load again as the base model.
+import type { BackendName } from '../../../models/backend';
 import type { BackendChoice } from '../url-params';
-import { ModelWorkerClient } from '../worker-client';
+import { ModelHost, type LoadSettings } from './model-host.svelte';
 
-export type Phase = 'idle' | 'loading' | 'ready' | 'generating';
+export type { FileLoad, Phase } from './model-host.svelte';
 
 /** The fields every worker request takes to load the same model on the same backend. */
 export interface ModelRequest {
   model: string | File[];
   backend?: BackendName;
   endpoint?: string;
-}
-
-export interface FileLoad {
-  file: string;
-  loaded: number;
-  total: number | null;
-  cached: boolean;
+  revision?: string;
+  /** The user agreed to load it over what the device reports. */
+  force?: boolean;
 }
 
 /** What the model picker edits. Picked files, when there are any, win over the text. */
@@ -30,22 +25,9 @@ export const modelForm = $state({
   revision: '',
 });
 
-class Session {
-  phase = $state<Phase>('idle');
-  error = $state<string | null>(null);
-  backend = $state<BackendInfo | null>(null);
-  files = $state<FileLoad[]>([]);
-  log = $state<string[]>([]);
-  model = $state<ModelSummary | null>(null);
+class Session extends ModelHost {
   /** What the loaded model came from, as the training and evaluation workers load it again. */
   source = $state.raw<ModelRequest | null>(null);
-  /** The current (or last) generation. */
-  outputText = $state('');
-  outputIds = $state<number[]>([]);
-  stats = $state<GenerationStats | null>(null);
-
-  #client: ModelWorkerClient | null = null;
-  #pending: ModelRequest | null = null;
 
   /** Loads the model the form describes, in a fresh worker (which also frees any earlier model). */
   load(): void {
@@ -54,86 +36,27 @@ class Session {
       this.error = 'Enter a model id, URL or path, or pick model files, before loading.';
       return;
     }
-    this.#client?.terminate();
-    this.phase = 'loading';
-    this.error = null;
-    this.backend = null;
-    this.files = [];
-    this.log = [];
-    this.model = null;
-    this.#clearOutput();
     this.source = null;
-    this.#client = new ModelWorkerClient((event) => this.#handle(event));
-    this.#pending = {
-      model: source,
+    this.open({
+      source,
       ...(modelForm.backend !== 'auto' && { backend: modelForm.backend }),
       ...(modelForm.endpoint.trim() && { endpoint: modelForm.endpoint.trim() }),
-    };
-    this.#client.load({
-      source,
-      backend: this.#pending.backend,
-      endpoint: this.#pending.endpoint,
       ...(modelForm.revision.trim() && { revision: modelForm.revision.trim() }),
     });
-  }
-
-  generate(prompt: string | number[], options: GenerateSettings): void {
-    if (!this.#client || this.phase !== 'ready') return;
-    this.phase = 'generating';
-    this.error = null;
-    this.#clearOutput();
-    this.#client.generate(prompt, options);
-  }
-
-  stop(): void {
-    if (this.phase === 'generating') this.#client?.stop();
   }
 
   showError(message: string): void {
     this.error = message;
   }
 
-  #clearOutput(): void {
-    this.outputText = '';
-    this.outputIds = [];
-    this.stats = null;
-  }
-
-  #handle(event: WorkerEvent): void {
-    switch (event.type) {
-      case 'backend':
-        this.backend = event.info;
-        break;
-      case 'progress': {
-        const { file, loaded, total, cached } = event;
-        const row = this.files.find((f) => f.file === file);
-        if (row) Object.assign(row, { loaded, total, cached });
-        else this.files.push({ file, loaded, total, cached });
-        break;
-      }
-      case 'log':
-        this.log.push(event.line);
-        break;
-      case 'loaded':
-        this.model = event.summary;
-        this.source = this.#pending;
-        this.phase = 'ready';
-        break;
-      case 'token':
-        this.outputIds.push(event.id);
-        this.outputText += event.text;
-        break;
-      case 'done':
-        this.outputIds = event.ids;
-        if (event.text !== undefined) this.outputText = event.text;
-        this.stats = event.stats;
-        this.phase = 'ready';
-        break;
-      case 'error':
-        this.error = event.message;
-        this.phase = this.model ? 'ready' : 'idle';
-        break;
-    }
+  protected override loaded(request: LoadSettings, forced: boolean): void {
+    this.source = {
+      model: request.source,
+      ...(request.backend && { backend: request.backend }),
+      ...(request.endpoint && { endpoint: request.endpoint }),
+      ...(request.revision && { revision: request.revision }),
+      ...(forced && { force: true }),
+    };
   }
 }
 

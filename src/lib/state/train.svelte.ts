@@ -6,15 +6,19 @@ import { SAVE_INTERVAL_MS, TRAIN_FORM_DEFAULTS } from '../lab-defaults';
 import type { StepPoint, TrainRun } from '../runs/records';
 import { newRunId, runPath } from '../runs/paths';
 import { opfsFiles, opfsStore } from '../storage/opfs-store';
-import { TrainWorkerClient } from '../train-client';
-import type { TrainConfig } from '../train/config';
+import { TrainWorkerClient } from '../clients/train-client';
+import { TRAIN_DEFAULTS, type TrainConfig } from '../train/config';
 import type { StepMetrics } from '../train/trainer';
 import type { TrainSource, TrainWorkerEvent } from '../../../workers/protocol';
 import { data, dataForm } from './data.svelte';
+import { FIX_DATA_FIELDS_TEXT, FIX_FIELDS_TEXT, invalidFields, LORA_RULES, TRAIN_RULES } from './form-rules';
 import { lab } from './lab.svelte';
 import { session } from './session.svelte';
 
-export const trainForm = $state({ ...TRAIN_FORM_DEFAULTS });
+/** The form's starting values: the page's defaults, and the trainer's own for what they leave out. */
+export const TRAIN_FORM_START = { ...TRAIN_FORM_DEFAULTS, gradientCheckpointing: TRAIN_DEFAULTS.gradientCheckpointing };
+
+export const trainForm = $state({ ...TRAIN_FORM_START });
 
 export type TrainPhase = 'idle' | 'starting' | 'running' | 'stopping';
 
@@ -31,6 +35,7 @@ function configFromForm(): Partial<TrainConfig> {
     maxLength: dataForm.maxLength,
     evalEvery: f.evalSize > 0 ? f.evalEvery : 0,
     checkpointEvery: f.checkpointEvery,
+    gradientCheckpointing: f.gradientCheckpointing,
     seed: f.seed,
   };
 }
@@ -52,6 +57,11 @@ class TrainState {
   estimate = $state<string | null>(null);
   log = $state<string[]>([]);
 
+  /** The form's number fields that are empty or out of range: Start stays disabled while any is. */
+  invalid = $derived([...invalidFields(trainForm, TRAIN_RULES), ...(trainForm.mode === 'lora' ? invalidFields(trainForm, LORA_RULES) : [])]);
+  /** A run is starting, going or stopping: the progress and charts go above the form. */
+  active = $derived(this.phase !== 'idle');
+
   /** Runs a closed tab or a failure left with a checkpoint to continue from. */
   resumable = $derived(lab.trainRuns.filter((r) => (r.status === 'running' || r.status === 'paused' || r.status === 'failed') && r.checkpointStep > 0 && r.id !== this.run?.id));
 
@@ -65,6 +75,8 @@ class TrainState {
     if (!source) return this.#refuse('Load a model in step 1 first.');
     if (!data.file) return this.#refuse('Choose and inspect the training data in step 2 first.');
     if (this.phase !== 'idle') return this.#refuse('A run is already going; pause or cancel it first.');
+    if (this.invalid.length > 0) return this.#refuse(FIX_FIELDS_TEXT);
+    if (data.invalid.length > 0) return this.#refuse(FIX_DATA_FIELDS_TEXT);
     const id = newRunId('train', strategy);
     const run: TrainRun = {
       kind: 'train',
@@ -133,6 +145,8 @@ class TrainState {
       evalSize: run.evalSize,
       ...(source?.backend && { backend: source.backend }),
       ...(source?.endpoint && { endpoint: source.endpoint }),
+      ...(source?.revision && { revision: source.revision }),
+      ...(source?.force && { force: true }),
     };
   }
 

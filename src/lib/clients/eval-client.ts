@@ -1,6 +1,6 @@
 // The page's side of the evaluation worker: typed requests in, typed events out (workers/protocol.ts).
 // Results land in browser storage (runs/<id>/eval/<task>/), named by eval-done's `stored`.
-import type { EvalStartRequest, EvalWorkerEvent, EvalWorkerRequest } from '../../workers/protocol';
+import type { EvalStartRequest, EvalWorkerEvent, EvalWorkerRequest } from '../../../workers/protocol';
 import { sharedStopFlag, wireWorker } from './worker-wiring';
 
 export type EvalEventHandler = (event: EvalWorkerEvent) => void;
@@ -11,7 +11,7 @@ export class EvalWorkerClient {
   readonly #stopFlag: Int32Array | undefined;
 
   constructor(onEvent: EvalEventHandler) {
-    this.#worker = new Worker(new URL('../../workers/eval.worker.ts', import.meta.url), { type: 'module' });
+    this.#worker = new Worker(new URL('../../../workers/eval.worker.ts', import.meta.url), { type: 'module' });
     wireWorker<EvalWorkerEvent>(this.#worker, 'evaluation', onEvent, (message) => ({ type: 'eval-error', message }));
     this.#stopFlag = sharedStopFlag();
   }

@@ -1,12 +1,12 @@
 // The page's side of the data worker: typed requests in, typed events out (workers/protocol.ts).
-import type { DataInspectRequest, DataWorkerEvent } from '../../workers/protocol';
+import type { DataInspectRequest, DataWorkerEvent } from '../../../workers/protocol';
 import { wireWorker } from './worker-wiring';
 
 export class DataWorkerClient {
   readonly #worker: Worker;
 
   constructor(onEvent: (event: DataWorkerEvent) => void) {
-    this.#worker = new Worker(new URL('../../workers/data.worker.ts', import.meta.url), { type: 'module' });
+    this.#worker = new Worker(new URL('../../../workers/data.worker.ts', import.meta.url), { type: 'module' });
     wireWorker<DataWorkerEvent>(this.#worker, 'data', onEvent, (message) => ({ type: 'data-error', message }));
   }
 

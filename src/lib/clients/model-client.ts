@@ -1,5 +1,5 @@
 // The page's side of the model worker: typed requests in, typed events out (workers/protocol.ts).
-import type { GenerateSettings, LoadRequest, WorkerEvent, WorkerRequest } from '../../workers/protocol';
+import type { GenerateSettings, LoadRequest, WorkerEvent, WorkerRequest } from '../../../workers/protocol';
 import { sharedStopFlag, wireWorker } from './worker-wiring';
 
 export type EventHandler = (event: WorkerEvent) => void;
@@ -10,7 +10,7 @@ export class ModelWorkerClient {
   readonly #stopFlag: Int32Array | undefined;
 
   constructor(onEvent: EventHandler) {
-    this.#worker = new Worker(new URL('../../workers/model.worker.ts', import.meta.url), { type: 'module' });
+    this.#worker = new Worker(new URL('../../../workers/model.worker.ts', import.meta.url), { type: 'module' });
     wireWorker<WorkerEvent>(this.#worker, 'model', onEvent, (message) => ({ type: 'error', message, during: 'message' }));
     this.#stopFlag = sharedStopFlag();
   }

@@ -1,7 +1,7 @@
 // The page's side of the training worker: typed requests in, typed events out (workers/protocol.ts).
 // Closing the tab (or terminate()) ends a run; train-resume in a new worker continues it from
 // its last checkpoint in browser storage.
-import type { TrainSource, TrainStartRequest, TrainWorkerEvent, TrainWorkerRequest } from '../../workers/protocol';
+import type { TrainSource, TrainStartRequest, TrainWorkerEvent, TrainWorkerRequest } from '../../../workers/protocol';
 import { wireWorker } from './worker-wiring';
 
 export type TrainEventHandler = (event: TrainWorkerEvent) => void;
@@ -10,7 +10,7 @@ export class TrainWorkerClient {
   readonly #worker: Worker;
 
   constructor(onEvent: TrainEventHandler) {
-    this.#worker = new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module' });
+    this.#worker = new Worker(new URL('../../../workers/train.worker.ts', import.meta.url), { type: 'module' });
     wireWorker<TrainWorkerEvent>(this.#worker, 'training', onEvent, (message) => ({ type: 'train-error', message }));
   }
 
