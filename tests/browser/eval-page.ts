@@ -14,7 +14,7 @@ export interface EvalRun {
 export interface EvalRunResult {
   backend: BackendInfo | null;
   logs: string[];
-  progress: { done: number; total: number }[];
+  progress: { done: number; total: number; fraction: number }[];
   done: EvalDoneEvent | null;
   error: string | null;
   wallMs: number;
@@ -44,7 +44,7 @@ function run(r: EvalRun): Promise<EvalRunResult> {
       if (e.type === 'eval-backend') result.backend = e.info;
       else if (e.type === 'eval-log') result.logs.push(e.line);
       else if (e.type === 'eval-progress') {
-        result.progress.push({ done: e.done, total: e.total });
+        result.progress.push({ done: e.done, total: e.total, fraction: e.fraction });
         if (r.cancelOnFirstProgress && result.progress.length === 1) client.cancel();
       } else if (e.type === 'eval-done') {
         result.done = e;
