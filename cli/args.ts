@@ -2,6 +2,7 @@
 // one line of help), and both parsing and --help come from that table, so they cannot drift.
 // Bad input becomes one UsageError line saying what is wrong and what to do.
 import { parseArgs } from 'node:util';
+import { BACKEND_LIMITS } from '../models/backend';
 import { STRATEGIES } from '../src/lib/data/types';
 import { DATA_DEFAULTS } from '../src/lib/pipeline/defaults';
 import { TRAIN_DEFAULTS } from '../src/lib/train/config';
@@ -149,6 +150,16 @@ export const BACKEND_OPTION = {
   choices: ['wasm', 'cpu'],
   arg: 'B',
   help: 'the TensorFlow.js backend; default: the first that starts (wasm, then cpu)',
+} as const satisfies OptionSpec;
+
+/** The --threads option, beside --backend. */
+export const THREADS_OPTION = {
+  kind: 'number',
+  integer: true,
+  min: 1,
+  max: BACKEND_LIMITS.wasmMaxThreads,
+  arg: 'N',
+  help: `wasm threads; default: every logical core, up to ${BACKEND_LIMITS.wasmMaxThreads}`,
 } as const satisfies OptionSpec;
 
 /** The --force option of every command that loads a model. */

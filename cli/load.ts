@@ -19,10 +19,10 @@ export function checkLocalPath(source: string): void {
 }
 
 /** The model, refused before allocation when over this machine's free memory, unless `force`. */
-export async function loadModel(source: string, backend: BackendName | undefined, opts: LoadOptions & { force?: boolean } = {}): Promise<Pretrained> {
+export async function loadModel(source: string, backend: BackendName | undefined, opts: LoadOptions & { force?: boolean; threads?: number } = {}): Promise<Pretrained> {
   checkLocalPath(source);
-  log((await initBackend(backend)).summary);
-  const { force, ...load } = opts;
+  const { force, threads, ...load } = opts;
+  log((await initBackend(backend, { threads })).summary);
   return fromPretrained(source, { log, memory: { force }, ...load });
 }
 

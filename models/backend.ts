@@ -3,6 +3,7 @@
 // the Vite-resolved wasm URLs from backend-wasm-paths.browser.ts as opts.wasmPaths.
 import * as tf from '@tensorflow/tfjs';
 import { deviceMemory, formatBytes } from './memory';
+import { hardwareThreads, threadsUnavailableReason, WASM_THREADS_LOADER, withWasmThreads } from './wasm-threads';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -20,13 +21,23 @@ export interface BackendInfo {
   tried: { name: BackendName; error?: string }[];
   adapter?: AdapterInfo;
   wasmThreads?: number;
-  /** One human line, e.g. "backend: webgpu (google swiftshader, software adapter)". */
+  /** Why wasmThreads is fewer than asked, e.g. "4 asked, but threads need a cross-origin isolated page …". */
+  wasmThreadsNote?: string;
+  /** In automatic mode, why this backend: e.g. "the WebGPU adapter is google swiftshader, a software renderer, slower than wasm here". */
+  reason?: string;
+  /** One human line, e.g. "backend: wasm (2 threads): the WebGPU adapter is …". */
   summary: string;
 }
 
 export interface BackendOptions {
-  /** Prefix or file map for setWasmPaths (file names as in @tensorflow/tfjs-backend-wasm/dist). */
+  /**
+   * Prefix or file map for setWasmPaths (file names as in @tensorflow/tfjs-backend-wasm/dist),
+   * plus, for threads in a browser, the URL of the loader its pthread workers run
+   * (WASM_THREADS_LOADER, from the package's wasm-out/).
+   */
   wasmPaths?: string | Record<string, string>;
+  /** wasm threads; default BACKEND_DEFAULTS.threads() (every logical core, up to BACKEND_LIMITS.wasmMaxThreads). */
+  threads?: number;
 }
 
 const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -37,15 +48,19 @@ export function parseBackendName(s: string): BackendName {
   throw new Error(`Unknown backend "${s}"; valid names: ${BACKEND_NAMES.join(', ')}`);
 }
 
+/** Why `threads` is not a thread count the wasm backend takes, or null when it is. */
+export function threadsError(threads: number): string | null {
+  const max = BACKEND_LIMITS.wasmMaxThreads;
+  return Number.isInteger(threads) && threads >= 1 && threads <= max ? null : `threads must be a whole number from 1 to ${max} (tfjs-backend-wasm's most), not ${threads}`;
+}
+
 const g = globalThis as { window?: unknown; WorkerGlobalScope?: unknown };
 const isBrowser = g.window !== undefined || g.WorkerGlobalScope !== undefined;
 
-/** Candidates in order of preference for this environment. */
-function candidates(): BackendName[] {
-  return isBrowser ? ['webgpu', 'webgl', 'wasm', 'cpu'] : ['wasm', 'cpu'];
-}
-
 type WasmModule = typeof import('@tensorflow/tfjs-backend-wasm');
+
+/** Renderer names of GPUs that are emulated on the CPU. */
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render/i;
 
 // Minimal WebGPU typing: TypeScript's DOM lib does not declare navigator.gpu.
 interface GpuAdapterInfoLike { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean }
@@ -55,7 +70,8 @@ interface GpuLike { requestAdapter(opts?: { powerPreference?: string }): Promise
 async function webgpuAdapter(): Promise<AdapterInfo> {
   const gpu = (globalThis.navigator as { gpu?: GpuLike } | undefined)?.gpu;
   if (!gpu) throw new Error('navigator.gpu is missing (this browser exposes no WebGPU; needs a secure context)');
-  // Same descriptor tfjs-backend-webgpu uses, so we describe the adapter it gets.
+  // Same descriptor tfjs-backend-webgpu uses, so we describe the adapter it gets (its import registers the flag).
+  await import('@tensorflow/tfjs-backend-webgpu');
   const powerPreference = tf.env().getBool('WEBGPU_USE_LOW_POWER_GPU') ? 'low-power' : 'high-performance';
   const adapter = await gpu.requestAdapter({ powerPreference });
   if (!adapter) {
@@ -68,17 +84,63 @@ async function webgpuAdapter(): Promise<AdapterInfo> {
     device: info.device ?? '',
     description: info.description ?? '',
   };
-  const text = Object.values(out).join(' ');
-  const isSoftware =
-    Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter) ||
-    /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render/i.test(text);
+  const isSoftware = Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter) || SOFTWARE_RENDERER.test(Object.values(out).join(' '));
   return { ...out, isSoftware };
 }
 
-/** Imports the backend's package so it registers itself with tfjs (webgl and cpu come with @tensorflow/tfjs). */
-async function register(name: BackendName, opts: BackendOptions): Promise<WasmModule | undefined> {
-  if (name === 'webgpu') await import('@tensorflow/tfjs-backend-webgpu');
-  if (name !== 'wasm') return undefined;
+/** WebGL's renderer string (unmasked where the browser allows), from a throwaway WebGL2 context like the one tfjs makes. */
+function webglRenderer(): { renderer: string; isSoftware: boolean } {
+  const gl = (typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(1, 1).getContext('webgl2') : document.createElement('canvas').getContext('webgl2')) as WebGL2RenderingContext | null;
+  if (!gl) throw new Error('no WebGL2 context');
+  try {
+    const debug = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    return { renderer, isSoftware: SOFTWARE_RENDERER.test(renderer) };
+  } finally {
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+  }
+}
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const adapterName = (a: AdapterInfo) => [a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' ') || 'unnamed';
+
+/**
+ * The automatic order, and why: a GPU backend on hardware first (WebGPU, then WebGL), then wasm,
+ * then a GPU backend that runs in software (SwiftShader, llvmpipe: many times slower than wasm),
+ * then cpu. Node has wasm, then cpu.
+ */
+async function autoPlan(): Promise<{ order: BackendName[]; notes: Partial<Record<BackendName, string>> }> {
+  if (!isBrowser) return { order: ['wasm', 'cpu'], notes: {} };
+  const hardware: BackendName[] = [];
+  const software: BackendName[] = [];
+  const notes: Partial<Record<BackendName, string>> = {};
+  try {
+    const a = await webgpuAdapter();
+    (a.isSoftware ? software : hardware).push('webgpu');
+    notes.webgpu = a.isSoftware
+      ? `the WebGPU adapter is ${adapterName(a)}, a software renderer, slower than wasm here`
+      : `the WebGPU adapter is ${adapterName(a)}, a hardware GPU`;
+  } catch (e) {
+    notes.webgpu = `no WebGPU (${errorText(e)})`;
+  }
+  try {
+    const gl = webglRenderer();
+    (gl.isSoftware ? software : hardware).push('webgl');
+    notes.webgl = gl.isSoftware ? `WebGL renders with ${gl.renderer}, in software, slower than wasm here` : `WebGL renders with ${gl.renderer}, a hardware GPU`;
+  } catch (e) {
+    notes.webgl = `no WebGL (${errorText(e)})`;
+  }
+  return { order: [...hardware, 'wasm', ...software, 'cpu'], notes };
+}
+
+/** tfjs-backend-wasm registers itself at this priority. */
+const WASM_PRIORITY = 2;
+
+/** The threads the wasm backend runs now, and how many were asked for; null before it starts. */
+let wasmStarted: { asked: number; threads: number } | null = null;
+
+/** Starts the wasm backend with `threads` threads (again, if it runs with another count). */
+async function startWasm(opts: BackendOptions): Promise<{ ok: boolean; warnings: string[]; threadsNote?: string }> {
   if (typeof WebAssembly !== 'object') throw new Error('WebAssembly is not available');
   const wasm: WasmModule = isBrowser
     ? // The package's "module" entry (dist/index.js) imports ../wasm-out/*.js files the npm
@@ -86,12 +148,29 @@ async function register(name: BackendName, opts: BackendOptions): Promise<WasmMo
       // @ts-ignore -- the deep path has no .d.ts; it has the same exports as the package.
       await import('@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.fesm.js')
     : await import('@tensorflow/tfjs-backend-wasm');
-  if (opts.wasmPaths !== undefined) wasm.setWasmPaths(opts.wasmPaths);
-  // The threaded build starts its pthread workers from the loader's own source text
-  // (Function.toString), which a minified production bundle breaks ("e is not defined").
-  // Use the single-threaded SIMD build everywhere, so dev, production and Node behave alike.
-  if (isBrowser) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  return wasm;
+  const asked = opts.threads ?? (await BACKEND_DEFAULTS.threads());
+  const bad = threadsError(asked);
+  if (bad) throw new Error(bad);
+  if (wasmStarted && wasmStarted.asked !== asked) {
+    // A backend's thread pool is fixed when it starts: start a fresh one.
+    const factory = tf.findBackendFactory('wasm');
+    tf.removeBackend('wasm');
+    tf.registerBackend('wasm', factory, WASM_PRIORITY);
+    wasmStarted = null;
+  }
+  const paths = opts.wasmPaths;
+  // setWasmPaths reads the three .wasm names and ignores the loader's.
+  if (paths !== undefined) wasm.setWasmPaths(paths);
+  const loaderUrl = typeof paths === 'string' ? paths + WASM_THREADS_LOADER : paths?.[WASM_THREADS_LOADER];
+  const unavailable = asked > 1 ? threadsUnavailableReason() : null;
+  const threaded = asked > 1 && unavailable === null;
+  // One thread: the plain SIMD build, with no workers at all.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threaded);
+  wasm.setThreadsCount(threaded ? asked : 1);
+  const set = () => setBackendCapturingWarnings('wasm');
+  const result = threaded && !wasmStarted ? await withWasmThreads(asked, loaderUrl, set) : await set();
+  if (result.ok) wasmStarted = { asked, threads: wasm.getThreadsCount() };
+  return { ...result, ...(unavailable && { threadsNote: `${asked} asked, but ${unavailable}` }) };
 }
 
 /** tfjs only logs why a backend failed (console.warn, silenced in prod mode) and returns false; keep the reason. */
@@ -115,11 +194,12 @@ async function setBackendCapturingWarnings(name: BackendName): Promise<{ ok: boo
   }
 }
 
-async function tryBackend(name: BackendName, opts: BackendOptions): Promise<Omit<BackendInfo, 'tried' | 'summary'>> {
+async function tryBackend(name: BackendName, opts: BackendOptions): Promise<Omit<BackendInfo, 'tried' | 'summary' | 'reason'>> {
   if ((name === 'webgpu' || name === 'webgl') && !isBrowser) throw new Error(`${name} needs a browser`);
-  const wasm = await register(name, opts);
   const adapter = name === 'webgpu' ? await webgpuAdapter() : undefined;
-  const { ok, warnings } = await setBackendCapturingWarnings(name);
+  if (name === 'webgl') tf.env().set('WEBGL_DELETE_TEXTURE_THRESHOLD', BACKEND_LIMITS.webglTexturePoolBytes);
+  const { ok, warnings, threadsNote }: { ok: boolean; warnings: string[]; threadsNote?: string } =
+    name === 'wasm' ? await startWasm(opts) : await setBackendCapturingWarnings(name);
   if (!ok) {
     // The last lines are the most telling (tfjs logs the error after emscripten's own complaints).
     const lines = warnings.filter((w) => !w.startsWith('Initialization of backend')).map((w) => w.split('\n')[0]);
@@ -133,42 +213,51 @@ async function tryBackend(name: BackendName, opts: BackendOptions): Promise<Omit
   t.dispose();
   if (v !== 9) throw new Error(`smoke test on ${name} gave 3² = ${v}`);
   if (tf.getBackend() !== name) throw new Error(`asked for ${name} but tfjs is running ${tf.getBackend()}`);
-  return { name, ...(adapter && { adapter }), ...(wasm && { wasmThreads: wasm.getThreadsCount() }) };
+  return { name, ...(adapter && { adapter }), ...(name === 'wasm' && { wasmThreads: wasmStarted!.threads }), ...(threadsNote && { wasmThreadsNote: threadsNote }) };
+}
+
+/** The summary's parenthesis: the adapter, the threads, what failed before (e.g. "2 threads"). */
+export function backendDetails(info: Omit<BackendInfo, 'summary'>): string {
+  const details: string[] = [];
+  if (info.adapter) {
+    details.push(adapterName(info.adapter));
+    details.push(info.adapter.isSoftware ? 'software adapter' : 'hardware adapter');
+  }
+  if (info.wasmThreads !== undefined) {
+    details.push(`${info.wasmThreads} thread${info.wasmThreads === 1 ? '' : 's'}${info.wasmThreadsNote ? ` (${info.wasmThreadsNote})` : ''}`);
+  }
+  const failed = info.tried.filter((t) => t.error).map((t) => `${t.name} failed: ${t.error}`);
+  return [details.join(', '), ...failed].filter(Boolean).join('; ');
 }
 
 function describe(info: Omit<BackendInfo, 'summary'>): string {
-  const details: string[] = [];
-  if (info.adapter) {
-    const a = info.adapter;
-    details.push([a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' ') || 'unknown adapter');
-    details.push(a.isSoftware ? 'software adapter' : 'hardware adapter');
-  }
-  if (info.wasmThreads !== undefined) details.push(`${info.wasmThreads} thread${info.wasmThreads === 1 ? '' : 's'}`);
-  const failed = info.tried.filter((t) => t.error).map((t) => `${t.name} failed: ${t.error}`);
-  const parts = [details.join(', '), ...failed].filter(Boolean);
-  return `backend: ${info.name}${parts.length ? ` (${parts.join('; ')})` : ''}`;
+  const details = backendDetails(info);
+  return `backend: ${info.name}${details ? ` (${details})` : ''}${info.reason ? `: ${info.reason}` : ''}`;
 }
 
 /**
- * Starts the best backend for this environment (browser: webgpu → webgl → wasm → cpu;
- * Node: wasm → cpu), or exactly `preferred`, throwing if that one cannot start.
+ * Starts the best backend for this environment (see autoPlan: a hardware GPU, then wasm, then a
+ * software GPU, then cpu; Node: wasm → cpu), or exactly `preferred`, throwing if that one cannot start.
  */
 export async function initBackend(preferred?: BackendName, opts: BackendOptions = {}): Promise<BackendInfo> {
-  const order = preferred ? [preferred] : candidates();
+  const { order, notes } = preferred ? { order: [preferred], notes: {} } : await autoPlan();
   const tried: BackendInfo['tried'] = [];
   for (const name of order) {
     try {
       const started = await tryBackend(name, opts);
       tried.push({ name });
-      const info = { ...started, tried };
+      // A GPU backend says what it runs on; wasm or cpu say why the GPU backends were passed over.
+      const gpus = (['webgpu', 'webgl'] as const).filter((n) => !tried.some((t) => t.name === n));
+      const reason = name === 'webgpu' || name === 'webgl' ? notes[name] : gpus.map((n) => notes[n]).filter(Boolean).join('; ');
+      const info = { ...started, tried, ...(reason && { reason }) };
       return { ...info, summary: describe(info) };
     } catch (e) {
-      tried.push({ name, error: e instanceof Error ? e.message : String(e) });
+      tried.push({ name, error: errorText(e) });
     }
   }
   const reasons = tried.map((t) => `${t.name}: ${t.error}`).join('; ');
   if (preferred) {
-    const others = candidates().filter((n) => n !== preferred);
+    const others = BACKEND_NAMES.filter((n) => n !== preferred && (isBrowser || n === 'wasm' || n === 'cpu'));
     throw new Error(
       `Backend "${preferred}" could not start (${reasons}). ` +
         `Backends to try in this ${isBrowser ? 'browser' : 'Node'} environment: ${others.join(', ')}; or pass none to pick automatically.`,
@@ -177,7 +266,17 @@ export async function initBackend(preferred?: BackendName, opts: BackendOptions 
   throw new Error(`No TensorFlow.js backend could start (${reasons})`);
 }
 
+export const BACKEND_DEFAULTS = {
+  /** wasm threads: every logical core the machine reports, up to BACKEND_LIMITS.wasmMaxThreads. */
+  threads: async (): Promise<number> => Math.min(await hardwareThreads(), BACKEND_LIMITS.wasmMaxThreads),
+};
+
 export const BACKEND_LIMITS = {
+  /**
+   * tfjs-backend-wasm 4.22 starts 8 pthread workers (its emscripten PTHREAD_POOL_SIZE) and caps
+   * XNNPACK's pool at 8 threads (max_num_threads in src/cc/backend.cc).
+   */
+  wasmMaxThreads: 8,
   /**
    * tfjs-backend-wasm 4.22's emscripten build grows its heap up to getHeapMax() = 4294901760 bytes
    * (4 GiB − 64 KiB, in dist/tf-backend-wasm.node.js and the browser bundles); past it malloc aborts
@@ -186,6 +285,13 @@ export const BACKEND_LIMITS = {
    * reserve that much (32-bit, some phones) stops earlier. No single-array limit is tighter.
    */
   wasmHeapBytes: 4294901760,
+  /**
+   * tfjs-webgl keeps every freed texture for reuse by shape, forever (WEBGL_DELETE_TEXTURE_THRESHOLD
+   * -1). Shapes change every training step (each batch pads to its own length) and every generated
+   * token, so the pool grew ~450 MB a step until shaders failed to compile; past this many bytes
+   * freed textures are deleted (measured: 268 MB flat over 4 steps, same losses and step times).
+   */
+  webglTexturePoolBytes: 256 * 1024 * 1024,
 };
 
 /** What the active backend can hold, to refuse work before it allocates. */

@@ -16,7 +16,7 @@ let running: AbortController | null = null;
 
 async function load(req: LoadRequest): Promise<void> {
   if (running) throw new Error('A generation is running; stop it before loading another model.');
-  post({ type: 'backend', info: await initBackend(req.backend, { wasmPaths }) });
+  post({ type: 'backend', info: await initBackend(req.backend, { wasmPaths, threads: req.threads }) });
   loaded?.model.dispose();
   loaded = null;
   try {

@@ -22,8 +22,10 @@ export interface LoadRequest {
   type: 'load';
   /** A Hugging Face id, an http(s) URL to a model folder, a path on this site, or picked files. */
   source: string | File[];
-  /** Omitted: the best available (webgpu → webgl → wasm → cpu). */
+  /** Omitted: the best available (see initBackend). */
   backend?: BackendName;
+  /** wasm threads; omitted: every logical core. */
+  threads?: number;
   /** Hub revision (branch, tag or commit); default main. */
   revision?: string;
   /** Hub endpoint; default https://huggingface.co. */

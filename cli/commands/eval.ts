@@ -2,7 +2,7 @@
 // flags in, status lines out, results.json and samples.jsonl in DIR.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { BACKEND_OPTION, command, DATA_OPTIONS, FORCE_OPTION, UsageError, type OptionValues } from '../args';
+import { BACKEND_OPTION, command, DATA_OPTIONS, FORCE_OPTION, THREADS_OPTION, UsageError, type OptionValues } from '../args';
 import { checkLocalPath, log } from '../load';
 import { parseDifficultyFlag } from './synth';
 import type { EvalFieldMap } from '../../src/lib/eval/data';
@@ -76,6 +76,7 @@ export const evalCommand = command({
     difficulty: { kind: 'string', arg: 'D', help: 'synth: steps per problem, 2 or a range such as 1-2 (default: all)' },
     endpoint: { kind: 'string', arg: 'URL', help: 'the hub, for hub ids and hub:… data (default https://huggingface.co)' },
     backend: BACKEND_OPTION,
+    threads: THREADS_OPTION,
     force: FORCE_OPTION,
     json: { kind: 'flag', help: "last stdout line: the task's metrics, with the timing" },
   },
@@ -110,7 +111,7 @@ export const evalCommand = command({
         endpoint: v.endpoint,
         force: v.force,
       },
-      { post, cancelled: () => false, store: () => Promise.resolve(nodeFolderStore(out)), outFolder: out },
+      { post, cancelled: () => false, store: () => Promise.resolve(nodeFolderStore(out)), outFolder: out, backend: { threads: v.threads } },
     );
     if (v.json) process.stdout.write(`${JSON.stringify({ ...done.results.results[v.task], ...done.results.timing })}\n`);
   },

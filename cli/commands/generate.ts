@@ -2,7 +2,7 @@
 import type { SamplingOptions } from '../../models/sampling';
 import { generate as generateIds } from '../../models/generate';
 import type { TextTokenizer } from '../../models/tokenizer';
-import { BACKEND_OPTION, checkIdsInVocab, command, FORCE_OPTION, parseIds, UsageError, type OptionValues } from '../args';
+import { BACKEND_OPTION, checkIdsInVocab, command, FORCE_OPTION, parseIds, THREADS_OPTION, UsageError, type OptionValues } from '../args';
 import { loadModel, log } from '../load';
 
 /** Sampling defaults: the model's own distribution, reproducible by seed. */
@@ -69,6 +69,7 @@ export const generate = command({
     seed: { kind: 'number', arg: 'S', integer: true, min: 0, max: 2 ** 32 - 1, default: SAMPLING_DEFAULTS.seed, help: 'sampling seed' },
     stop: { kind: 'string', arg: 'STR', multiple: true, help: 'stop before this text; repeatable (needs a tokenizer)' },
     backend: BACKEND_OPTION,
+    threads: THREADS_OPTION,
     force: FORCE_OPTION,
     json: { kind: 'flag', help: 'no streaming; last stdout line: {"ids":[...generated ids...],"text":"..."}\n("text" only when the model has a tokenizer)' },
   },
@@ -81,7 +82,7 @@ export const generate = command({
     const sampling = samplingOptions(v, given);
     const stops = v.stop ?? [];
 
-    const { model, tokenizer } = await loadModel(source, v.backend, { force: v.force });
+    const { model, tokenizer } = await loadModel(source, v.backend, { force: v.force, threads: v.threads });
     if (stops.length && !tokenizer) throw new UsageError(`--stop needs a tokenizer, but ${source} has no tokenizer.json; drop --stop`);
     const prompt = promptIds(v, tokenizer, source);
     checkIdsInVocab(prompt, model.config.vocabSize, v.ids !== undefined ? '--ids' : 'the encoded prompt');

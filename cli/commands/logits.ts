@@ -1,19 +1,20 @@
 // logits: one full forward pass over the given ids, logits at every position (for checking a
 // model against a reference implementation).
 import * as tf from '@tensorflow/tfjs';
-import { BACKEND_OPTION, checkIdsInVocab, command, FORCE_OPTION, parseIds } from '../args';
+import { BACKEND_OPTION, checkIdsInVocab, command, FORCE_OPTION, parseIds, THREADS_OPTION } from '../args';
 import { loadModel } from '../load';
 
 const TOP = 5;
 
 export const logits = command({
   summary: 'Logits at every position of a token-id sequence (one forward pass)',
-  usage: 'logits --model SRC --ids 1,2,3 [--backend B] [--json]',
+  usage: 'logits --model SRC --ids 1,2,3 [--backend B] [--threads N] [--json]',
   about: 'Runs the model once over the ids and prints the vocabulary logits after each position.',
   options: {
     model: { kind: 'string', arg: 'SRC', required: true, help: 'model folder, http(s) URL, or Hugging Face id (config.json + safetensors)' },
     ids: { kind: 'string', arg: 'LIST', required: true, help: 'comma-separated token ids, e.g. 1,17,42' },
     backend: BACKEND_OPTION,
+    threads: THREADS_OPTION,
     force: FORCE_OPTION,
     json: { kind: 'flag', help: `last stdout line: {"logits":[[...vocab floats...], ...]}, one row per position;\nwithout it, the top ${TOP} ids per position` },
   },
@@ -21,7 +22,7 @@ export const logits = command({
   async run(v) {
     const source = v.model;
     const ids = parseIds(v.ids);
-    const { model } = await loadModel(source, v.backend, { tokenizer: false, force: v.force });
+    const { model } = await loadModel(source, v.backend, { tokenizer: false, force: v.force, threads: v.threads });
     checkIdsInVocab(ids, model.config.vocabSize);
 
     const output = tf.tidy(() => {

@@ -2,7 +2,7 @@
 // lines and metrics.jsonl out. Ctrl-C or SIGTERM pauses at the end of the step, with a checkpoint.
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { asUsage, BACKEND_OPTION, command, DATA_OPTIONS, FORCE_OPTION, UsageError, type OptionValues } from '../args';
+import { asUsage, BACKEND_OPTION, command, DATA_OPTIONS, FORCE_OPTION, THREADS_OPTION, UsageError, type OptionValues } from '../args';
 import { checkLocalPath, log } from '../load';
 import { describeReport } from './data';
 import { formatBytes } from '../../models/memory';
@@ -84,7 +84,7 @@ function metricsFile(runDir: string) {
 }
 
 /** The run's folder in Node, status lines on stderr, and the signal-driven pause. */
-function cliHost(runDir: string, history: StepMetrics[]): TrainHost & { stoppedBy(): keyof typeof SIGNAL_EXIT | null } {
+function cliHost(runDir: string, history: StepMetrics[], threads: number | undefined): TrainHost & { stoppedBy(): keyof typeof SIGNAL_EXIT | null } {
   let control: Control = 'continue';
   let stoppedBy: keyof typeof SIGNAL_EXIT | null = null;
   for (const signal of Object.keys(SIGNAL_EXIT) as (keyof typeof SIGNAL_EXIT)[]) {
@@ -120,6 +120,7 @@ function cliHost(runDir: string, history: StepMetrics[]): TrainHost & { stoppedB
     control: () => control,
     store: (part) => Promise.resolve(nodeFolderStore(path.join(runDir, part))),
     runFolder: runDir,
+    backend: { threads },
     stoppedBy: () => stoppedBy,
   };
 }
@@ -160,6 +161,7 @@ on the model and data that run.json names (--model and --data replace them if th
     'gradient-checkpointing': { kind: 'flag', help: 'recompute each block in the backward pass (less memory, more time)' },
     seed: { kind: 'number', arg: 'S', integer: true, min: 0, default: T.seed, help: 'data order, initialization, dropout' },
     backend: BACKEND_OPTION,
+    threads: THREADS_OPTION,
     force: FORCE_OPTION,
     json: { kind: 'flag', help: 'last stdout line: {"status","steps","loss_first","loss_last","tokens_per_s","peak_bytes"}' },
   },
@@ -173,7 +175,7 @@ on the model and data that run.json names (--model and --data replace them if th
       const runDir = path.resolve(v.resume);
       if (!existsSync(path.join(runDir, 'run.json'))) throw new UsageError(`--resume ${v.resume}: no run.json there; give the folder a "train --out" run wrote`);
       if (v.model !== undefined) checkLocalPath(v.model);
-      const host = cliHost(runDir, history);
+      const host = cliHost(runDir, history, v.threads);
       const done = await resumeTraining(host, { model: v.model, data: v.data, backend: v.backend, force: v.force });
       return finish(done, host.stoppedBy(), runDir, history, v.json);
     }
@@ -183,7 +185,7 @@ on the model and data that run.json names (--model and --data replace them if th
     const config = configFrom(v, given);
     const fieldMap = v['field-map'] === undefined ? undefined : asUsage(() => parseFieldMap(v['field-map']!), '--field-map: ');
     const runDir = path.resolve(v.out!);
-    const host = cliHost(runDir, history);
+    const host = cliHost(runDir, history, v.threads);
     const spec = { model: v.model!, data: v.data!, strategy: v.strategy, promptStyle: v['prompt-style'], fieldMap, evalSize: v['eval-size'], backend: v.backend, force: v.force };
     const done = await startTraining(spec, config, host);
     return finish(done, host.stoppedBy(), runDir, history, v.json);

@@ -3,6 +3,12 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendInfo, type BackendName } from '../../models/backend';
 import { wasmPaths } from '../../models/backend-wasm-paths.browser';
 
+/** The two WebGPU limits that cap a model's tensors, as the adapter offers them and as tfjs's device got them. */
+interface GpuLimits {
+  maxBufferSize: number;
+  maxStorageBufferBindingSize: number;
+}
+
 export interface BackendPageResult {
   info: BackendInfo;
   tfBackend: string;
@@ -10,12 +16,27 @@ export interface BackendPageResult {
   initMs: number;
   matmulMs: number;
   crossOriginIsolated: boolean;
+  hardwareConcurrency: number;
+  gpuLimits?: { adapter: GpuLimits; device: GpuLimits };
 }
 
 declare global {
   interface Window {
-    runBackend?: (preferred?: BackendName) => Promise<BackendPageResult>;
+    runBackend?: (preferred?: BackendName, threads?: number) => Promise<BackendPageResult>;
+    /** For bench/threads-browser.ts: the median ms of an [n, n] · [n, n] matmul on the running backend. */
+    benchMatmul?: (n: number, warmup: number, runs: number) => Promise<number>;
   }
+}
+
+const pickLimits = (l: GpuLimits): GpuLimits => ({ maxBufferSize: l.maxBufferSize, maxStorageBufferBindingSize: l.maxStorageBufferBindingSize });
+
+async function gpuLimits(): Promise<BackendPageResult['gpuLimits']> {
+  type Gpu = { requestAdapter(o: { powerPreference: string }): Promise<{ limits: GpuLimits } | null> };
+  const gpu = (navigator as unknown as { gpu: Gpu }).gpu;
+  const adapter = await gpu.requestAdapter({ powerPreference: tf.env().getBool('WEBGPU_USE_LOW_POWER_GPU') ? 'low-power' : 'high-performance' });
+  if (!adapter) throw new Error('no WebGPU adapter the second time');
+  const device = (tf.backend() as unknown as { device: { limits: GpuLimits } }).device;
+  return { adapter: pickLimits(adapter.limits), device: pickLimits(device.limits) };
 }
 
 /** Deterministic values in [-1, 1). */
@@ -40,17 +61,36 @@ async function matmulMaxError(m: number, k: number, n: number): Promise<number> 
   return maxError;
 }
 
-window.runBackend = async (preferred) => {
+window.runBackend = async (preferred, threads) => {
   const t0 = performance.now();
-  const info = await initBackend(preferred, { wasmPaths });
+  const info = await initBackend(preferred, { wasmPaths, ...(threads !== undefined && { threads }) });
   const t1 = performance.now();
-  const matmulMaxErrorValue = await matmulMaxError(37, 65, 19); // odd sizes exercise edge tiles
+  // Odd sizes exercise edge tiles; 160 rows give each of several threads its own rows.
+  const matmulMaxErrorValue = Math.max(await matmulMaxError(37, 65, 19), await matmulMaxError(160, 96, 72));
+  const matmulMs = performance.now() - t1;
   return {
     info,
     tfBackend: tf.getBackend(),
     matmulMaxError: matmulMaxErrorValue,
     initMs: t1 - t0,
-    matmulMs: performance.now() - t1,
+    matmulMs,
     crossOriginIsolated: globalThis.crossOriginIsolated,
+    hardwareConcurrency: navigator.hardwareConcurrency,
+    ...(info.name === 'webgpu' && { gpuLimits: await gpuLimits() }),
   };
+};
+
+window.benchMatmul = async (n, warmup, runs) => {
+  const a = tf.tensor2d(values(n * n, 1), [n, n]);
+  const b = tf.tensor2d(values(n * n, 2), [n, n]);
+  const times: number[] = [];
+  for (let i = 0; i < warmup + runs; i++) {
+    const t0 = performance.now();
+    const c = tf.matMul(a, b);
+    await c.data();
+    c.dispose();
+    if (i >= warmup) times.push(performance.now() - t0);
+  }
+  tf.dispose([a, b]);
+  return times.sort((x, y) => x - y)[Math.floor(times.length / 2)];
 };

@@ -36,6 +36,8 @@ export interface EvalSpec {
    */
   fewshot?: DataSource;
   backend?: BackendName;
+  /** wasm threads; omitted: host.backend's, else every logical core. */
+  threads?: number;
   /** Hub endpoint and revision: for the model, and for hub data (endpoint). */
   endpoint?: string;
   revision?: string;
@@ -111,7 +113,7 @@ export async function runEvaluation(spec: EvalSpec, host: EvalHost): Promise<Eva
 
   // The few-shot pool first: data with no train split named is refused before anything loads.
   const pool = task === 'gsm8k' ? await fewshotPool(spec) : undefined;
-  post({ type: 'eval-backend', info: await initBackend(spec.backend, host.backend) });
+  post({ type: 'eval-backend', info: await initBackend(spec.backend, { ...host.backend, ...(spec.threads && { threads: spec.threads }) }) });
   const docs = await loadItems(spec, log);
   checkCancel();
   const { model, tokenizer, files } = await fromPretrained(spec.model, { endpoint: spec.endpoint, revision: spec.revision, log, memory: { force: spec.force } });

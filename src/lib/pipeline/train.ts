@@ -32,6 +32,8 @@ export interface TrainSpec {
   evalSize?: number;
   /** Omitted: the best available. */
   backend?: BackendName;
+  /** wasm threads; omitted: host.backend's, else every logical core. */
+  threads?: number;
   /** Hub endpoint and revision, for hub ids. */
   endpoint?: string;
   revision?: string;
@@ -139,7 +141,7 @@ async function runTraining(run: { spec: TrainSpec; config: TrainConfig; resume?:
   const { spec, config } = run;
   const { post } = host;
   const log = (line: string) => post({ type: 'train-log', line });
-  post({ type: 'train-backend', info: await initBackend(spec.backend, host.backend) });
+  post({ type: 'train-backend', info: await initBackend(spec.backend, { ...host.backend, ...(spec.threads && { threads: spec.threads }) }) });
   const { model, tokenizer, files } = await fromPretrained(spec.model, { endpoint: spec.endpoint, revision: spec.revision, log, memory: { force: spec.force } });
   let trainer: Trainer | null = null;
   try {

@@ -144,6 +144,7 @@ class EvalState {
         batchSize: evalForm.batchSize,
         maxNewTokens: evalForm.maxNewTokens,
         ...(source.backend && { backend: source.backend }),
+        ...(source.threads && { threads: source.threads }),
         ...(source.endpoint && { endpoint: source.endpoint }),
         ...(source.revision && { revision: source.revision }),
         ...(source.force && { force: true }),

@@ -34,8 +34,8 @@ class PromptTarget {
       this.run.error = `Run ${target} has no exported model in this browser's storage (runs/${target}/model/ is empty or gone); it may have been imported from another browser.`;
       return;
     }
-    const backend = session.source?.backend;
-    this.run.open({ source: files, ...(backend && { backend }) });
+    const { backend, threads } = session.source ?? {};
+    this.run.open({ source: files, ...(backend && { backend }), ...(threads && { threads }) });
   }
 }
 

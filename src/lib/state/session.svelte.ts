@@ -1,7 +1,7 @@
 // The page's shared state: the model form, and the model step 1 loaded (a ModelHost): what the
 // training and evaluation workers load again as the base model.
 import type { BackendName } from '../../../models/backend';
-import type { BackendChoice } from '../url-params';
+import { threadsError, type BackendChoice } from '../url-params';
 import { ModelHost, type LoadSettings } from './model-host.svelte';
 
 export type { FileLoad, Phase } from './model-host.svelte';
@@ -10,6 +10,8 @@ export type { FileLoad, Phase } from './model-host.svelte';
 export interface ModelRequest {
   model: string | File[];
   backend?: BackendName;
+  /** wasm threads; omitted: every logical core. */
+  threads?: number;
   endpoint?: string;
   revision?: string;
   /** The user agreed to load it over what the device reports. */
@@ -21,6 +23,8 @@ export const modelForm = $state({
   text: '',
   files: [] as File[],
   backend: 'auto' as BackendChoice,
+  /** null: every logical core. */
+  threads: null as number | null,
   endpoint: '',
   revision: '',
 });
@@ -36,10 +40,17 @@ class Session extends ModelHost {
       this.error = 'Enter a model id, URL or path, or pick model files, before loading.';
       return;
     }
+    const threads = modelForm.threads ?? undefined;
+    const badThreads = threads === undefined ? null : threadsError(threads);
+    if (badThreads) {
+      this.error = `Threads: ${badThreads}; or leave it empty for every core.`;
+      return;
+    }
     this.source = null;
     this.open({
       source,
       ...(modelForm.backend !== 'auto' && { backend: modelForm.backend }),
+      ...(threads !== undefined && { threads }),
       ...(modelForm.endpoint.trim() && { endpoint: modelForm.endpoint.trim() }),
       ...(modelForm.revision.trim() && { revision: modelForm.revision.trim() }),
     });
@@ -53,6 +64,7 @@ class Session extends ModelHost {
     this.source = {
       model: request.source,
       ...(request.backend && { backend: request.backend }),
+      ...(request.threads && { threads: request.threads }),
       ...(request.endpoint && { endpoint: request.endpoint }),
       ...(request.revision && { revision: request.revision }),
       ...(forced && { force: true }),
