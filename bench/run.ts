@@ -1,14 +1,15 @@
 // npm run bench: throughput figures on every backend Node offers. Prints, asserts nothing.
 //   npm run bench -- --only inference|training|eval   one part only
-//   npm run bench -- --steps N                    timed training steps on wasm (or BENCH_STEPS=N)
+//   npm run bench -- --steps N                    timed training steps (or BENCH_STEPS=N)
 import * as tf from '@tensorflow/tfjs';
 import { parameterCount } from '../models/config';
 import { initBackend, type BackendName } from '../models/backend';
 import { formatBytes, formatCount } from '../models/memory';
-import { BENCH_10M } from './configs';
+import os from 'node:os';
+import { BENCH_10M, TORCH_REFERENCE, TRAINING_OP_ROWS, TRAINING_PLANS, type TrainingPlan } from './configs';
 import { benchEval, EVAL_BENCH_DEFAULTS } from './eval';
 import { benchInference, INFERENCE_DEFAULTS } from './inference';
-import { benchTraining, torchReference, type TrainingBenchOptions } from './training';
+import { benchTraining, torchReference, type TrainingFigures } from './training';
 
 const NODE_BACKENDS: BackendName[] = ['wasm', 'cpu'];
 
@@ -30,37 +31,50 @@ async function inference() {
   }
 }
 
+function trainingTable(plan: TrainingPlan, f: TrainingFigures): void {
+  console.log(`\n${plan.label} ${plan.mode}: kernels of one warm-up step (tf.profile), top ${TRAINING_OP_ROWS}`);
+  console.log('op                   | count |      ms | share');
+  console.log('---------------------|-------|---------|------');
+  const total = f.ops.reduce((n, o) => n + o.ms, 0);
+  for (const o of f.ops.slice(0, TRAINING_OP_ROWS)) {
+    console.log(`${o.op.padEnd(20)} | ${String(o.count).padStart(5)} | ${o.ms.toFixed(0).padStart(7)} | ${((100 * o.ms) / total).toFixed(1).padStart(4)}%`);
+  }
+  console.log(`${'all kernels'.padEnd(20)} | ${String(f.ops.reduce((n, o) => n + o.count, 0)).padStart(5)} | ${total.toFixed(0).padStart(7)} |`);
+}
+
 async function training(steps: number) {
-  const seqLength = 256;
-  // cpu trains some 20× slower than wasm: one row and fewer steps keep the whole bench to minutes.
-  const plans: (Omit<TrainingBenchOptions, 'mode'> & { backend: BackendName })[] = [
-    { backend: 'wasm', batch: 8, seqLength, warmupSteps: 2, steps },
-    { backend: 'cpu', batch: 1, seqLength, warmupSteps: 1, steps: Math.max(1, Math.round(steps / 3)) },
-  ];
-  console.log(`training: seq ${seqLength}, random tokens, every position but the first trained; AdamW; LoRA r 8, alpha 16, q/k/v/o, dropout 0`);
-  for (const p of plans) console.log(`  ${p.backend}: batch ${p.batch}, median of ${p.steps} step${p.steps === 1 ? '' : 's'} after ${p.warmupSteps} warm-up`);
-  console.log('  peak: largest tfjs tensor memory in the run; estimate: estimateTrainingMemory\n');
-  console.log('backend | mode | batch | tokens/s | ms/step |      peak |  estimate');
-  console.log('--------|------|-------|----------|---------|-----------|----------');
-  let wasmFullTokensPerS = 0;
-  for (const p of plans) {
-    await initBackend(p.backend);
-    for (const mode of ['full', 'lora'] as const) {
-      const f = await benchTraining({ ...p, mode });
-      if (p.backend === 'wasm' && mode === 'full') wasmFullTokensPerS = f.tokensPerS;
-      console.log(`${p.backend.padEnd(7)} | ${mode.padEnd(4)} | ${String(p.batch).padStart(5)} | ${f.tokensPerS.toFixed(1).padStart(8)} | ` +
-        `${f.msPerStep.toFixed(0).padStart(7)} | ${formatBytes(f.peakBytes).padStart(9)} | ${formatBytes(f.estimatedBytes).padStart(9)}`);
+  const info = await initBackend('wasm');
+  const threads = info.wasmThreads ?? 1;
+  console.log(`training on wasm (${threads} thread${threads === 1 ? '' : 's'}): random tokens, every position but the first trained; AdamW; ` +
+    'LoRA r 8, alpha 16, q/k/v/o, dropout 0');
+  console.log('  peak: largest tfjs tensor memory over the warm-up steps (tf.profile; tfjs counts data shared by two tensors twice);');
+  console.log('  wasm heap: its size after the plan (it only grows), what was really allocated; need: estimateTrainingMemory');
+  console.log('  (weights, gradients, AdamW moments, the activations kept for the backward pass)\n');
+  const rows: string[] = [];
+  const tables: [TrainingPlan, TrainingFigures][] = [];
+  for (const plan of TRAINING_PLANS) {
+    const timedSteps = plan.steps ?? steps;
+    const f = await benchTraining(plan, timedSteps);
+    tables.push([plan, f]);
+    let torch = '';
+    if (plan.torchConfig) {
+      const figures = TORCH_REFERENCE.threads.map((t) =>
+        torchReference({ config: plan.torchConfig!, batch: plan.batch, seqLength: plan.seqLength, steps: Math.max(TORCH_REFERENCE.minSteps, timedSteps), threads: t || os.availableParallelism() }),
+      );
+      torch = figures
+        .map((r) => (typeof r === 'string' ? `PyTorch skipped: ${r}` : `PyTorch ${r.threads} thr ${r.tokens_per_s.toFixed(0)} tok/s (wasm ${(f.tokensPerS / r.tokens_per_s).toFixed(2)}×)`))
+        .join('; ');
     }
+    rows.push(
+      `${`${plan.label} ${plan.mode}`.padEnd(18)} | ${`${plan.batch}×${plan.seqLength}`.padStart(6)} | ${f.tokensPerS.toFixed(0).padStart(8)} | ${f.msPerStep.toFixed(0).padStart(7)} | ` +
+        `${formatBytes(f.peakBytes).padStart(9)} | ${(f.heapBytes === null ? '' : formatBytes(f.heapBytes)).padStart(9)} | ${formatBytes(f.estimate.totalBytes).padStart(9)} | ` +
+        `${(f.peakBytes / f.estimate.totalBytes).toFixed(2).padStart(9)} | ${torch}`,
+    );
   }
-  // Its steps take about a second: a few more of them steady the median on a busy machine.
-  const torch = torchReference({ batch: plans[0].batch, seqLength, steps: Math.max(5, steps) });
-  if (typeof torch === 'string') {
-    console.log(`\nPyTorch reference skipped: ${torch}`);
-    return;
-  }
-  console.log(`\nPyTorch reference (torch_llama_reference.py, full FT, batch ${plans[0].batch} × ${seqLength}, ${torch.threads} thread, ${torch.blas}): ` +
-    `${torch.tokens_per_s.toFixed(1)} tokens/s, ${torch.ms_per_step.toFixed(0)} ms/step`);
-  console.log(`wasm full FT ÷ PyTorch: ${(wasmFullTokensPerS / torch.tokens_per_s).toFixed(2)}`);
+  console.log('model, mode        |  batch | tokens/s | ms/step |      peak | wasm heap |      need | peak/need | PyTorch (full FT, same shape, same run)');
+  console.log('-------------------|--------|----------|---------|-----------|-----------|-----------|-----------|----------------------------------------');
+  for (const r of rows) console.log(r);
+  for (const [plan, f] of tables) trainingTable(plan, f);
 }
 
 async function evaluation() {

@@ -1,31 +1,36 @@
-// Training-step throughput and peak tensor memory of the ~10M-parameter bench model on one backend,
-// and the PyTorch yardstick (../shared/bench/torch_llama_reference.py) for the same network.
+// One training plan on the current backend: tokens/s, the true peak of tfjs tensor memory (read
+// with tf.profile on the warm-up steps, whose per-kernel records also give the op table), the
+// estimate, and the PyTorch yardstick (../shared/bench/torch_llama_reference.py) for the same network.
+import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { LlamaConfig } from '../models/config';
 import { initModel } from '../models/init';
 import type { TokenizedExample } from '../src/lib/data/tokenize';
 import { Rng } from '../models/random';
 import { trainConfig, type TrainConfig } from '../src/lib/train/config';
-import { estimateTrainingMemory } from '../src/lib/train/memory';
+import { estimateTrainingMemory, type TrainingMemoryEstimate } from '../src/lib/train/memory';
 import { Trainer } from '../src/lib/train/trainer';
-import { BENCH_10M } from './configs';
+import type { TrainingPlan } from './configs';
 
-export interface TrainingBenchOptions {
-  mode: 'full' | 'lora';
-  batch: number;
-  seqLength: number;
-  /** Untimed steps first: kernel set-up, and AdamW allocates its moments on the first step. */
-  warmupSteps: number;
-  steps: number;
+export interface OpTime {
+  op: string;
+  count: number;
+  ms: number;
 }
 
 export interface TrainingFigures {
   tokensPerS: number;
   msPerStep: number;
+  /** Largest tfjs tensor memory after any kernel of the warm-up steps (tfjs counts shared data once per tensor). */
   peakBytes: number;
-  estimatedBytes: number;
+  /** The wasm heap's size after the plan: the high-water mark of what it really allocated. */
+  heapBytes: number | null;
+  estimate: TrainingMemoryEstimate;
+  /** Backend kernels of the last warm-up step, by total time. */
+  ops: OpTime[];
 }
 
 function median(xs: number[]): number {
@@ -38,11 +43,11 @@ function median(xs: number[]): number {
  * reference masks half its labels but still runs the LM head on every position; our loss runs it only
  * where a token is trained, so training them all makes the two do the same work.
  */
-function syntheticRows(batch: number, length: number): TokenizedExample[] {
+function syntheticRows(model: LlamaConfig, batch: number, length: number): TokenizedExample[] {
   const rng = new Rng(7);
   return Array.from({ length: batch }, (_, line) => ({
     line,
-    ids: Array.from({ length }, () => Math.floor(rng.next() * BENCH_10M.vocabSize)),
+    ids: Array.from({ length }, () => Math.floor(rng.next() * model.vocabSize)),
     mask: new Array<number>(length).fill(1),
     promptTokens: 0,
     completionTokens: length,
@@ -50,28 +55,55 @@ function syntheticRows(batch: number, length: number): TokenizedExample[] {
   }));
 }
 
-export async function benchTraining(o: TrainingBenchOptions): Promise<TrainingFigures> {
+/** Kernels by total time; custom ops (named after their scope) are left out: their kernels are counted. */
+function opTable(kernels: { name: string; kernelTimeMs: unknown }[]): OpTime[] {
+  const byName = new Map<string, OpTime>();
+  const backend = tf.getBackend();
+  for (const k of kernels) {
+    if (!tf.getKernel(k.name, backend)) continue;
+    const row = byName.get(k.name) ?? { op: k.name, count: 0, ms: 0 };
+    row.count++;
+    row.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+    byName.set(k.name, row);
+  }
+  return [...byName.values()].sort((a, b) => b.ms - a.ms);
+}
+
+export async function benchTraining(plan: TrainingPlan, steps: number): Promise<TrainingFigures> {
   const config: Partial<TrainConfig> = {
-    mode: o.mode,
+    mode: plan.mode,
     lora: { rank: 8, alpha: 16, dropout: 0, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj'] },
-    batchSize: o.batch,
-    maxLength: o.seqLength,
-    maxSteps: o.warmupSteps + o.steps,
+    batchSize: plan.batch,
+    maxLength: plan.seqLength,
+    maxSteps: plan.warmupSteps + steps,
   };
-  const model = initModel(BENCH_10M, { seed: 1 });
+  const model = initModel(plan.model, { seed: 1 });
   // One epoch is one step over the same `batch` rows (reshuffled): the data never runs out.
-  const trainer = new Trainer(model, { train: syntheticRows(o.batch, o.seqLength) }, config);
+  const trainer = new Trainer(model, { train: syntheticRows(plan.model, plan.batch, plan.seqLength) }, config);
+  const kernelsSoFar = () => (tf.engine() as unknown as { state: { activeProfile: { kernels: unknown[] } } }).state.activeProfile.kernels.length;
+  let lastWarmupStart = 0;
+  const profile = await tf.profile(async () => {
+    await trainer.run({
+      control: () => (trainer.stepsDone < plan.warmupSteps ? 'continue' : 'pause'),
+      // The op table covers the last warm-up step.
+      onStep: (m) => {
+        if (m.step === plan.warmupSteps - 1) lastWarmupStart = kernelsSoFar();
+      },
+    });
+  });
   const result = await trainer.run();
   trainer.dispose();
   model.adapters?.dispose();
   model.dispose();
-  const timed = result.history.slice(o.warmupSteps);
+  const timed = result.history.slice(plan.warmupSteps);
   const tokensPerS = median(timed.map((m) => m.tokensPerSecond));
   return {
     tokensPerS,
-    msPerStep: ((o.batch * o.seqLength) / tokensPerS) * 1000,
-    peakBytes: result.peakBytes,
-    estimatedBytes: estimateTrainingMemory(BENCH_10M, trainConfig(config), o.seqLength).totalBytes,
+    msPerStep: ((plan.batch * plan.seqLength) / tokensPerS) * 1000,
+    peakBytes: profile.peakBytes,
+    heapBytes: (tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } }).wasm?.HEAPU8.buffer.byteLength ?? null,
+    estimate: estimateTrainingMemory(plan.model, trainConfig(config), plan.seqLength),
+    ops: opTable(profile.kernels.slice(lastWarmupStart)),
   };
 }
 
@@ -87,8 +119,8 @@ export interface TorchFigures {
 const SHARED_DIR = path.resolve(process.env.DISTILL_SHARED_DIR ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '../../shared'));
 const PYTHON = '/usr/bin/python3';
 
-/** The PyTorch reference's figures, or why they could not be had. */
-export function torchReference(o: { batch: number; seqLength: number; steps: number }): TorchFigures | string {
+/** The PyTorch reference's figures (full fine-tuning), or why they could not be had. */
+export function torchReference(o: { config: string; batch: number; seqLength: number; steps: number; threads: number }): TorchFigures | string {
   const script = path.join(SHARED_DIR, 'bench/torch_llama_reference.py');
   if (!existsSync(script)) return `${script} is missing`;
   try {
@@ -96,7 +128,8 @@ export function torchReference(o: { batch: number; seqLength: number; steps: num
   } catch {
     return `${PYTHON} cannot import torch (Debian: apt-get install python3-torch libopenblas0-pthread)`;
   }
-  const args = [script, '--batch', String(o.batch), '--seq', String(o.seqLength), '--steps', String(o.steps), '--threads', '1'];
+  const args = [script, '--batch', String(o.batch), '--seq', String(o.seqLength), '--steps', String(o.steps), '--threads', String(o.threads)];
+  if (o.config !== 'default') args.push('--config', o.config);
   try {
     const out = execFileSync(PYTHON, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     return JSON.parse(out.trim().split('\n').at(-1)!) as TorchFigures;

@@ -3,7 +3,9 @@
 // pass serves inference (with a KV cache) and training (tf.variableGrads over it).
 import * as tf from '@tensorflow/tfjs';
 import { expectedWeightShapes, type LlamaConfig } from './config';
-import { batchMatMul, gatherRows, matMulNT, matMulNTFrozen } from './ops';
+import { add, attention, dropout, rmsNorm, rotary, swiGlu, view } from './fused';
+import { installWasmKernels } from './kernels/wasm-kernels';
+import { gatherRows, matMulNT, matMulNTFrozen } from './ops';
 import type { LoraAdapters } from './lora';
 
 /** Keys and values of every layer, after rotary embedding: [batch, kvHeads, length, headDim]. */
@@ -130,15 +132,14 @@ export class LlamaModel {
     const lora = this.adapters?.layers.get(name);
     if (lora) {
       const rate = this.adapters!.config.dropout;
-      const input = this.dropout && rate > 0 ? tf.dropout(rows, rate, undefined, this.dropout.seed + this.dropout.calls++) : rows;
-      y = y.add(matMulNT(matMulNT(input as tf.Tensor2D, lora.a as tf.Tensor2D), lora.b as tf.Tensor2D).mul(this.adapters!.scale));
+      const input = this.dropout && rate > 0 ? dropout(rows, rate, this.dropout.seed + this.dropout.calls++) : rows;
+      y = add(y, matMulNT(matMulNT(input as tf.Tensor2D, lora.a as tf.Tensor2D), lora.b as tf.Tensor2D), this.adapters!.scale);
     }
-    return y.reshape([...lead, w.shape[0]]);
+    return view(y, [...lead, w.shape[0]]);
   }
 
   private rmsNorm(x: tf.Tensor, name: string): tf.Tensor {
-    const variance = x.square().mean(-1, true);
-    return x.mul(variance.add(this.config.rmsNormEps).rsqrt()).mul(this.w(name));
+    return rmsNorm(x, this.w(name), this.config.rmsNormEps);
   }
 
   /**
@@ -172,17 +173,10 @@ export class LlamaModel {
     return [tf.gather(cos, positions).expandDims(1), tf.gather(sin, positions).expandDims(1)];
   }
 
-  private applyRotary(x: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor): tf.Tensor {
-    const half = this.config.headDim / 2;
-    const [x1, x2] = tf.split(x, [half, half], -1);
-    const rotated = tf.concat([x2.neg(), x1], -1);
-    return x.mul(cos).add(rotated.mul(sin));
-  }
-
   /** [B, T, heads*hd] → [B, heads, T, hd] */
   private splitHeads(x: tf.Tensor, heads: number): tf.Tensor4D {
     const [b, t] = x.shape;
-    return x.reshape([b, t, heads, this.config.headDim]).transpose([0, 2, 1, 3]);
+    return view(x, [b, t, heads, this.config.headDim]).transpose([0, 2, 1, 3]);
   }
 
 
@@ -207,36 +201,30 @@ export class LlamaModel {
   private attention(x: tf.Tensor, layer: number, cos: tf.Tensor, sin: tf.Tensor, bias: tf.Tensor4D, past?: [tf.Tensor4D, tf.Tensor4D]) {
     const c = this.config;
     const p = `model.layers.${layer}.self_attn.`;
-    const q = this.applyRotary(this.splitHeads(this.linear(x, `${p}q_proj`), c.numHeads), cos, sin);
-    let k = this.applyRotary(this.splitHeads(this.linear(x, `${p}k_proj`), c.numKvHeads), cos, sin) as tf.Tensor4D;
+    const q = rotary(this.splitHeads(this.linear(x, `${p}q_proj`), c.numHeads), cos, sin) as tf.Tensor4D;
+    let k = rotary(this.splitHeads(this.linear(x, `${p}k_proj`), c.numKvHeads), cos, sin) as tf.Tensor4D;
     let v = this.splitHeads(this.linear(x, `${p}v_proj`), c.numKvHeads);
     if (past) {
       k = tf.concat([past[0], k], 2);
       v = tf.concat([past[1], v], 2);
     }
-    // Grouped-query attention without copying keys: the query heads that share a key/value head
-    // (adjacent in HF's layout) are stacked along time, [B, kvHeads, rep * T, hd].
     const [b, , t] = q.shape;
-    const keys = k.shape[2];
-    const grouped = q.reshape([b, c.numKvHeads, (c.numHeads / c.numKvHeads) * t, c.headDim]);
-    const scores = batchMatMul(grouped, k, true).reshape([b, c.numHeads, t, keys]).mul(1 / Math.sqrt(c.headDim)).add(bias);
-    const probs = tf.softmax(scores, -1).reshape([b, c.numKvHeads, (c.numHeads / c.numKvHeads) * t, keys]);
-    const context = batchMatMul(probs, v, false).reshape([b, c.numHeads, t, c.headDim]);
-    const merged = context.transpose([0, 2, 1, 3]).reshape([b, t, c.numHeads * c.headDim]);
+    const context = attention(q, k, v, bias);
+    const merged = view(context.transpose([0, 2, 1, 3]), [b, t, c.numHeads * c.headDim]);
     return { out: this.linear(merged, `${p}o_proj`), k, v };
   }
 
   private mlp(x: tf.Tensor, layer: number): tf.Tensor {
     const p = `model.layers.${layer}.mlp.`;
     const gate = this.linear(x, `${p}gate_proj`);
-    return this.linear(tf.mul(gate.mul(gate.sigmoid()), this.linear(x, `${p}up_proj`)), `${p}down_proj`);
+    return this.linear(swiGlu(gate, this.linear(x, `${p}up_proj`)), `${p}down_proj`);
   }
 
   /** One decoder layer: attention, then the MLP, each around a residual. */
   private block(h: tf.Tensor, i: number, cos: tf.Tensor, sin: tf.Tensor, bias: tf.Tensor4D, past?: [tf.Tensor4D, tf.Tensor4D]) {
     const attn = this.attention(this.rmsNorm(h, `model.layers.${i}.input_layernorm.weight`), i, cos, sin, bias, past);
-    const mid = h.add(attn.out);
-    return { h: mid.add(this.mlp(this.rmsNorm(mid, `model.layers.${i}.post_attention_layernorm.weight`), i)), k: attn.k, v: attn.v };
+    const mid = add(h, attn.out);
+    return { h: add(mid, this.mlp(this.rmsNorm(mid, `model.layers.${i}.post_attention_layernorm.weight`), i)), k: attn.k, v: attn.v };
   }
 
   /** LoRA dropout seeds per layer, so a recomputed layer draws the same masks. */
@@ -298,6 +286,8 @@ export class LlamaModel {
   forward(ids: tf.Tensor2D, opts: ForwardOptions = {}): ForwardResult {
     const [batch, time] = ids.shape;
     const pastLength = opts.cache?.length ?? 0;
+    // Once the wasm backend has registered its own kernels: ours copy far less (models/kernels).
+    if (tf.getBackend() === 'wasm') installWasmKernels();
     const newKeys: tf.Tensor4D[] = [];
     const newValues: tf.Tensor4D[] = [];
     const hidden = tf.tidy(() => {

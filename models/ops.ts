@@ -3,6 +3,26 @@
 // transposing W first, and the transposeA in matMul's own gradient ~30× slower (npm run bench).
 import * as tf from '@tensorflow/tfjs';
 
+type Grad = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[];
+
+/** customGrad whose gradient runs in a tidy and releases the saved tensors when done. */
+export function fused<I extends tf.Tensor[]>(f: (inputs: I, save: tf.GradSaveFunc) => { value: tf.Tensor; gradFunc: Grad }): (...inputs: I) => tf.Tensor {
+  return tf.customGrad(((...args: unknown[]) => {
+    const save = args.pop() as tf.GradSaveFunc;
+    const { value, gradFunc } = f(args as I, save);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const grads = tf.tidy(() => gradFunc(dy, saved));
+        // The saved tensors (the tape's own clones) and the output's gradient are not read again:
+        // freed now rather than when the whole backward pass ends, memory falls as it walks down.
+        tf.dispose([...saved, dy]);
+        return grads;
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...inputs: I) => tf.Tensor;
+}
+
 /**
  * Rows below which transposing the weight costs more than the slow transposeB path (measured
  * crossover on wasm: between 16 and 32 rows; batched decoding has one row per sequence).
@@ -17,16 +37,13 @@ function forwardNT(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
  * x [n, in] times w^T, with w in Hugging Face Linear layout [out, in] → [n, out].
  * The gradient uses plain products too: dx = dy · w, dw = dy^T · x.
  */
-export const matMulNT = tf.customGrad(((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
+export const matMulNT = fused<[tf.Tensor2D, tf.Tensor2D]>(([x, w], save) => {
   save([x, w]);
   return {
-    value: forwardNT(x as tf.Tensor2D, w as tf.Tensor2D),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sx, sw] = saved as tf.Tensor2D[];
-      return [tf.matMul(dy as tf.Tensor2D, sw), tf.matMul((dy as tf.Tensor2D).transpose(), sx)];
-    },
+    value: forwardNT(x, w),
+    gradFunc: (dy, [sx, sw]) => [tf.matMul(dy as tf.Tensor2D, sw as tf.Tensor2D), tf.matMul((dy as tf.Tensor2D).transpose(), sx as tf.Tensor2D)],
   };
-}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
+}) as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
 
 /**
  * Rows of `x` [rows, width] at `indices` [n] → [n, width]. Its gradient scatters back with
@@ -44,38 +61,6 @@ export const gatherRows = tf.customGrad(((x: tf.Tensor, indices: tf.Tensor, save
     },
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor2D, indices: tf.Tensor1D) => tf.Tensor2D;
-
-/** a [n, k] times b [k, m], with a gradient made of the fast products too: da = dy·bᵀ, db = aᵀ·dy. */
-export const matMulNN = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
-  save([a, b]);
-  return {
-    value: tf.matMul(a, b),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sa, sb] = saved as tf.Tensor2D[];
-      return [matMulNT(dy as tf.Tensor2D, sb), tf.matMul(sa.transpose(), dy as tf.Tensor2D)];
-    },
-  };
-}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
-
-/** Rows per batch entry from which splitting a batched product pays off on wasm. */
-const SPLIT_MIN_ROWS = 16;
-
-/**
- * a·b or a·bᵀ over matching leading (batch) dimensions. wasm's batched kernel runs some 10× below
- * its 2-D products (attention took half a training step), so there, for prefill- and training-sized
- * inputs, each batch entry gets its own 2-D product.
- */
-export function batchMatMul(a: tf.Tensor, b: tf.Tensor, transposeB: boolean): tf.Tensor {
-  const [m, k] = a.shape.slice(-2);
-  if (tf.getBackend() !== 'wasm' || m < SPLIT_MIN_ROWS) return tf.matMul(a, b, false, transposeB);
-  const lead = a.shape.slice(0, -2);
-  const entries = lead.reduce((x, y) => x * y, 1);
-  const bShape = b.shape.slice(-2);
-  const as = tf.unstack(a.reshape([entries, m, k])) as tf.Tensor2D[];
-  const bs = tf.unstack(b.reshape([entries, ...bShape])) as tf.Tensor2D[];
-  const products = as.map((ai, i) => (transposeB ? matMulNT(ai, bs[i]) : matMulNN(ai, bs[i])));
-  return tf.stack(products).reshape([...lead, m, transposeB ? bShape[0] : bShape[1]]);
-}
 
 /** x·wᵀ for a frozen w (LoRA's base weights): the gradient flows to x only, and no dw is computed. */
 export function matMulNTFrozen(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {

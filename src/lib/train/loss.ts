@@ -2,7 +2,7 @@
 // run only on the positions whose next token is trained, a chunk of rows at a time, and the
 // backward pass recomputes each chunk's logits instead of keeping them.
 import * as tf from '@tensorflow/tfjs';
-import { gatherRows, matMulNT } from '../../../models/ops';
+import { gatherRows } from '../../../models/ops';
 
 export interface LossTargets {
   /** Flat positions (row * length + t) whose hidden state predicts a trained token. */
@@ -55,6 +55,8 @@ function chunkedCrossEntropy(
   const chunks: [number, number][] = [];
   for (let start = 0; start < targets.length; start += chunkRows) chunks.push([start, Math.min(targets.length, start + chunkRows)]);
   const onehot = (s: number, e: number) => tf.oneHot(tf.tensor1d(targets.subarray(s, e), 'int32'), vocab);
+  // Each target's logit in a chunk's flattened [rows, vocab] logits.
+  const pickIndex = (s: number, e: number) => tf.tensor1d(Int32Array.from(targets.subarray(s, e), (id, i) => i * vocab + id), 'int32');
 
   // A frozen head (LoRA) is not an input of the op, so no [vocab, hidden] gradient is computed for it.
   const loss = tf.customGrad(((...args: unknown[]) => {
@@ -65,9 +67,11 @@ function chunkedCrossEntropy(
     const value = tf.tidy(() => {
       let nll: tf.Tensor = tf.scalar(0);
       let correct: tf.Tensor = tf.scalar(0);
+      // The head transposed once for every chunk (a plain product is wasm's fast path).
+      const wT = w.transpose() as tf.Tensor2D;
       for (const [s, e] of chunks) {
-        const logits = matMulNT(h.slice([s, 0], [e - s, -1]) as tf.Tensor2D, w as tf.Tensor2D);
-        const picked = logits.mul(onehot(s, e)).sum(1);
+        const logits = tf.matMul(h.slice([s, 0], [e - s, -1]) as tf.Tensor2D, wT);
+        const picked = tf.gather(logits.reshape([-1]), pickIndex(s, e));
         nll = nll.add(tf.logSumExp(logits, 1).sub(picked).sum());
         correct = correct.add(tf.equal(logits.argMax(1), tf.tensor1d(targets.subarray(s, e), 'int32')).sum());
       }
@@ -78,13 +82,14 @@ function chunkedCrossEntropy(
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sh, sw] = saved as tf.Tensor2D[];
+        const wT = tf.transpose(sw) as tf.Tensor2D;
         let dHead: tf.Tensor | null = headTrainable ? tf.zerosLike(sw) : null;
         const dHidden: tf.Tensor[] = [];
         for (const [s, e] of chunks) {
           const [dh, dw] = tf.tidy(() => {
             const rows = sh.slice([s, 0], [e - s, -1]) as tf.Tensor2D;
             // d(logsumexp − picked)/dlogits = softmax − onehot
-            const g = tf.softmax(matMulNT(rows, sw)).sub(onehot(s, e)).mul(dy) as tf.Tensor2D;
+            const g = tf.softmax(tf.matMul(rows, wT)).sub(onehot(s, e)).mul(dy) as tf.Tensor2D;
             return [tf.matMul(g, sw), headTrainable ? tf.matMul(g.transpose(), rows) : tf.scalar(0)];
           });
           dHidden.push(dh);
@@ -96,7 +101,7 @@ function chunkedCrossEntropy(
           dw.dispose();
         }
         const dh = dHidden.length ? tf.concat(dHidden, 0) : tf.zerosLike(sh);
-        tf.dispose(dHidden);
+        tf.dispose([...dHidden, wT, ...saved]);
         return dHead ? [dh, dHead] : [dh];
       },
     };

@@ -40,16 +40,20 @@ export function estimateTrainingMemory(model: LlamaConfig, c: TrainConfig, rowLe
   const rows = c.batchTokens > 0 ? Math.max(1, Math.floor(c.batchTokens / rowLength)) : c.batchSize;
   const tokens = rows * rowLength;
   const H = model.hiddenSize;
-  // tfjs keeps every intermediate of the forward pass until the backward pass: per layer about 40
-  // hidden-sized and 10 intermediate-sized tensors, and 7 of heads × L × L per row for attention.
-  // Calibrated on measured peaks (npm run bench: 2.0 GB for the 11M model at 8 × 256; 142 MB for
-  // the 160k fixture at 8 × 166), within 5%.
-  const perLayer = tokens * (40 * H + 10 * model.intermediateSize) + 7 * rows * model.numHeads * rowLength * rowLength;
+  const q = model.numHeads * model.headDim;
+  const kv = model.numKvHeads * model.headDim;
+  // What the backward pass keeps per layer (models/fused.ts saves only this): the layer's input,
+  // both norms' outputs, q, k, v, the attention context, the residual between, the MLP's gate, up
+  // and product, and the attention probabilities; LoRA dropout keeps its output per target.
+  const loraDropout = c.mode === 'lora' && c.lora.dropout > 0 ? c.lora.targets.length * H : 0;
+  const perLayer = tokens * (4 * H + 2 * q + 2 * kv + 3 * model.intermediateSize + loraDropout) + rows * model.numHeads * rowLength * rowLength;
   const layersKept = c.gradientCheckpointing ? 1 : model.numLayers;
   const boundaries = c.gradientCheckpointing ? model.numLayers * tokens * H : 0;
-  const activationBytes = 4 * (perLayer * layersKept + boundaries + 2 * tokens * H);
+  // The final norm's input and output, and the rows the loss selects.
+  const activationBytes = 4 * (perLayer * layersKept + boundaries + 3 * tokens * H);
   const lossRows = Math.min(c.lossChunkRows, tokens);
-  const lossBytes = 4 * 3 * lossRows * model.vocabSize;
+  // A chunk's logits, softmax and one-hot targets, and the head transposed once for every chunk.
+  const lossBytes = 4 * (3 * lossRows * model.vocabSize + model.vocabSize * H);
   const weightBytes = 4 * params;
   const optimizerBytes = 4 * 4 * trainable;
   const tensors: TrainingMemoryEstimate['largestTensor'][] = [
@@ -79,14 +83,14 @@ export function describeTrainingEstimate(e: TrainingMemoryEstimate): string {
 
 export const FIT_DEFAULTS = {
   /**
-   * What a backend really takes per byte of the estimate. wasm: measured in Node, a
-   * SmolLM2-135M-shaped model (LoRA, 1 × 256, estimate 2.2 GB) aborted the 4 GiB heap, and the
-   * 11M bench shape (full, 8 × 256, estimate 2.0 GB) trains: 2.0 tells them apart without refusing
-   * a run that works (tfjs's peak inside a step, which the calibration does not see, allocator
-   * fragmentation and XNNPACK's packed weight copies make up the rest). cpu: the process's peak RSS
-   * was 1.7–2.1×. webgpu and webgl report no total, so theirs is never used.
+   * What a backend really takes per byte of the estimate. wasm: measured in Node (npm run bench),
+   * the heap grew to 3.8 GB for LoRA on a SmolLM2-135M-shaped model at 4 × 256 (dropout 0,
+   * estimate 2.0 GB), 1.9×: transients inside a step (a loss chunk's softmax, the backward pass's
+   * temporaries) and the allocator's fragmentation. With the 4 GiB heap that admits that run and
+   * refuses the same run with LoRA dropout (estimate 2.3 GB, some 4.4 GB of heap). cpu: the
+   * process's peak RSS was 1.7–2.1×. webgpu and webgl report no total, so theirs is never used.
    */
-  overhead: { wasm: 2.0, cpu: 2.2, webgpu: 1, webgl: 1 } satisfies Record<BackendName, number>,
+  overhead: { wasm: 1.9, cpu: 2.2, webgpu: 1, webgl: 1 } satisfies Record<BackendName, number>,
   /** The shortest max length offered as a way to fit. */
   minMaxLength: 64,
 };

@@ -36,9 +36,10 @@ export class AdamW {
         const v = this.v[i].mul(beta2).add(g.square().mul(1 - beta2));
         this.m[i].assign(m);
         this.v[i].assign(v);
+        // p − lr·(m̂ / (√v̂ + ε) + decay·p), with the scalars folded: fewer passes over each tensor.
         const decay = p.shape.length > 1 ? weightDecay : 0;
-        const update = m.div(c1).div(v.div(c2).sqrt().add(epsilon)).add(p.mul(decay));
-        p.assign(p.sub(update.mul(lr)));
+        const decayed = decay > 0 ? p.mul(1 - lr * decay) : p;
+        p.assign(decayed.sub(m.mul(lr / c1).div(v.mul(1 / c2).sqrt().add(epsilon))));
       });
     });
   }

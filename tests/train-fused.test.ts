@@ -1,0 +1,76 @@
+// The hand-written pieces of the training step against what they replace: models/fused.ts's ops
+// and their gradients against the same function in plain tfjs ops (whose gradients tfjs derives),
+// and models/kernels/wasm-kernels.ts's Slice, Unpack, SplitV and Identity against wasm's own.
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { add, attention, dropout, rmsNorm, rotary, swiGlu, view } from '../models/fused';
+import { installWasmKernels } from '../models/kernels/wasm-kernels';
+import { maxAbsDiff, NODE_BACKENDS, useBackend } from './helpers/tf';
+
+const rand = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
+
+/** Values and gradients (along a fixed random cotangent) of two functions of the same inputs. */
+async function expectSame(fused: (...x: tf.Tensor[]) => tf.Tensor, plain: (...x: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[]) {
+  const run = (f: (...x: tf.Tensor[]) => tf.Tensor) =>
+    tf.tidy(() => {
+      const y = f(...inputs);
+      const w = rand(y.shape, 9);
+      return [y, ...tf.grads((...x: tf.Tensor[]) => f(...x).mul(w).sum())(inputs)];
+    });
+  const [a, b] = [run(fused), run(plain)];
+  for (let i = 0; i < a.length; i++) expect(maxAbsDiff(await a[i].data(), await b[i].data()), `output ${i}`).toBeLessThan(1e-4);
+  tf.dispose([...a, ...b]);
+}
+
+describe.each(NODE_BACKENDS)('fused ops on %s', (backend) => {
+  it('match plain tfjs ops, gradients included', async () => {
+    await useBackend(backend);
+    const x = rand([2, 5, 8], 1);
+    await expectSame((a, w) => rmsNorm(a, w, 1e-5), (a, w) => a.mul(a.square().mean(-1, true).add(1e-5).rsqrt()).mul(w), [x, rand([8], 2)]);
+    await expectSame((g, u) => swiGlu(g, u), (g, u) => g.mul(g.sigmoid()).mul(u), [x, rand([2, 5, 8], 3)]);
+    await expectSame((a, b) => add(a, b, 0.5), (a, b) => a.add(b.mul(0.5)), [x, rand([2, 5, 8], 4)]);
+    await expectSame((a) => view(a, [10, 8]), (a) => a.reshape([10, 8]), [x]);
+    await expectSame((a) => dropout(a, 0.3, 11), (a) => tf.dropout(a, 0.3, undefined, 11), [x]);
+    const [cos, sin] = [rand([2, 1, 5, 8], 5), rand([2, 1, 5, 8], 6)];
+    const rot = (a: tf.Tensor) => a.mul(cos).add(tf.concat([a.slice([0, 0, 0, 4], [-1, -1, -1, 4]).neg(), a.slice([0, 0, 0, 0], [-1, -1, -1, 4])], -1).mul(sin));
+    await expectSame((a) => rotary(a, cos, sin), rot, [rand([2, 3, 5, 8], 7)]);
+    // 4 query heads on 2 key/value heads, a causal bias; on wasm, 24 positions run batched, 128 pair by pair.
+    for (const t of [24, 128]) {
+      const bias = tf.tidy(() => tf.where(tf.range(0, t).reshape([t, 1]).greaterEqual(tf.range(0, t).reshape([1, t])), 0, -1e9).reshape([1, 1, t, t]).tile([2, 1, 1, 1])) as tf.Tensor4D;
+      const plainAttention = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) => {
+        const rep = (z: tf.Tensor) => tf.stack([z, z], 2).reshape([2, 4, t, 4]);
+        return tf.softmax(tf.matMul(q, rep(k), false, true).mul(0.5).add(bias), -1).matMul(rep(v));
+      };
+      await expectSame((q, k, v) => attention(q as tf.Tensor4D, k as tf.Tensor4D, v as tf.Tensor4D, bias), plainAttention, [rand([2, 4, t, 4], 8), rand([2, 2, t, 4], 9), rand([2, 2, t, 4], 10)]);
+      bias.dispose();
+    }
+    tf.dispose([x, cos, sin]);
+  });
+});
+
+describe('wasm kernels', () => {
+  it('slice, unstack, split and clone as the backend does, copying only what they return', async () => {
+    await useBackend('wasm');
+    const x = rand([3, 5, 7, 4], 1);
+    const cases = () => [
+      tf.slice(x, [1, 2, 0, 1], [2, 3, 7, 2]),
+      tf.slice(x, [0, 1, 0, 0], [3, 2, -1, -1]),
+      tf.slice(x.reshape([105, 4]), [10, 1], [20, 3]),
+      tf.slice(x.cast('int32'), [2, 0, 3, 0], [1, 5, 4, 4]),
+      ...tf.unstack(x, 1),
+      ...tf.split(x, [1, 3], 3),
+      ...tf.split(x, 3, 0),
+      x.clone(),
+    ];
+    const theirs = cases();
+    installWasmKernels();
+    const ours = cases();
+    expect(ours.map((t) => t.shape)).toEqual(theirs.map((t) => t.shape));
+    for (let i = 0; i < ours.length; i++) expect(Array.from(await ours[i].data())).toEqual(Array.from(await theirs[i].data()));
+    // A clone shares the data and outlives its source.
+    const c = x.clone();
+    x.dispose();
+    expect((await c.data()).length).toBe(420);
+    tf.dispose([...theirs, ...ours, c]);
+  });
+});
