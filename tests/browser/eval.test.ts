@@ -124,6 +124,19 @@ describe('evaluation worker in chromium', () => {
     expect(browser!.consoleErrors).toEqual([]);
   });
 
+  // WebGL without GPU flags runs on SwiftShader, as the page's automatic choice did: 8 items in one
+  // batch must give the completions the cpu backend gives (memory per generation: train-webgl.test.ts).
+  it('evaluates 8 items on webgl with the completions of cpu', { timeout: 240_000 }, async () => {
+    const [cpu, webgl] = [await evaluate({ request: request('eval-cpu', { backend: 'cpu', limit: 8 }) }), await evaluate({ request: request('eval-webgl', { backend: 'webgl', limit: 8 }) }, 200_000)];
+    expect([cpu.error, webgl.error]).toEqual([null, null]);
+    expect(webgl.backend?.name).toBe('webgl');
+    console.log(`webgl (${webgl.backend?.summary}): ${(webgl.wallMs / 1000).toFixed(1)} s; cpu: ${(cpu.wallMs / 1000).toFixed(1)} s`);
+    const completions = (r: EvalRunResult) => r.done!.samples.map((s) => [s.doc_id, s.completion, s.generated_tokens]);
+    expect(completions(webgl)).toHaveLength(8);
+    expect(completions(webgl)).toEqual(completions(cpu));
+    expect(browser!.consoleErrors).toEqual([]);
+  });
+
   it('refuses gsm8k on URL data without a few-shot file, before loading anything', async () => {
     const r = await evaluate({ request: request('eval-gsm8k', { task: 'gsm8k' }) });
     expect(r.error).toMatch(/gsm8k draws 5 examples from a train split: give a GSM8K-schema train file for the few-shot pool, or use gsm8k_cot/);

@@ -157,4 +157,14 @@ describe('training worker in chromium', () => {
     r.steps.forEach((m) => expect(Number.isFinite(m.loss)).toBe(true));
     expect(browser!.consoleErrors).toEqual([]);
   });
+
+  // The same run on WebGL (SwiftShader too); memory per step is checked in train-webgl.test.ts.
+  it('trains 2 steps on webgl (SwiftShader)', { timeout: 240_000 }, async () => {
+    const config = { ...tiny, mode: 'full' as const, maxLength: 96, batchSize: 2, maxSteps: 2 };
+    const r = await train({ source: source('webgl', 'webgl'), config }, 200_000);
+    expect(r.backend?.name).toBe('webgl');
+    expect(r.done).toMatchObject({ status: 'done', steps: 2 });
+    r.steps.forEach((m) => expect(Number.isFinite(m.loss)).toBe(true));
+    expect(browser!.consoleErrors).toEqual([]);
+  });
 });

@@ -226,7 +226,9 @@ export class Trainer {
         grads = summed;
       }
     }
-    const squared = tf.tidy(() => tf.addN(grads!.map((g) => g.square().sum())));
+    // A running sum, not tf.addN: webgl's AddN splits more inputs than one shader may read
+    // (WEBGL_MAX_TEXTURES_IN_SHADER) and never frees the halves' sums, a GPU leak every step.
+    const squared = tf.tidy(() => grads!.map((g) => g.square().sum()).reduce((a, b) => a.add(b)));
     const gradNorm = Math.sqrt((await squared.data())[0]);
     squared.dispose();
     const loss = lossSum / Math.max(1, totalTargets);

@@ -1,0 +1,68 @@
+// Training and generation on WebGL in Debian chromium without GPU flags (WebGL then runs on
+// SwiftShader, as the page's automatic choice did when its demo ran out of GPU memory and a shader
+// failed to compile): a tiny random model trains and generates in the page, tf.memory() is read
+// after every step and every generation and must not grow, and the results must match the cpu
+// backend's (plain JavaScript, the reference the other backends are held to).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GenerateMemoryRun, MemorySnapshot, TrainMemoryRun } from './memory-page';
+import { chromiumRequirement, launchChromium, withTimeout, type LaunchedChromium } from '../helpers/chromium';
+import { skipSuiteUnless } from '../helpers/shared';
+import { startViteServer } from '../helpers/vite-server';
+
+const STEPS = 8;
+
+const show = (m: MemorySnapshot) => `${m.numTensors} tensors, ${m.numBytes} B${m.numBytesInGPU === undefined ? '' : `, ${m.numBytesInGPU} B on the GPU`}`;
+
+describe('webgl training and generation in chromium', () => {
+  const ready = skipSuiteUnless(chromiumRequirement());
+  let server: Awaited<ReturnType<typeof startViteServer>> | undefined;
+  let browser: LaunchedChromium | undefined;
+
+  beforeAll(async () => {
+    if (ready) await start();
+  });
+  async function start() {
+    server = await startViteServer();
+    browser = await launchChromium({ webgpu: false });
+    await browser.page.goto(`${server.url}/tests/browser/memory.html`, { timeout: 60_000 });
+    await browser.page.waitForFunction(() => typeof window.memoryTest === 'object', undefined, { timeout: 60_000 });
+  }
+  afterAll(async () => {
+    await Promise.allSettled([browser?.close(), server?.close()]);
+  });
+
+  const train = (r: TrainMemoryRun) => withTimeout(browser!.page.evaluate((x) => window.memoryTest!.train(x), r), 150_000, `train on ${r.backend}`);
+  const generate = (r: GenerateMemoryRun) => withTimeout(browser!.page.evaluate((x) => window.memoryTest!.generate(x), r), 120_000, `generate on ${r.backend}`);
+
+  it.each([
+    ['full', {}],
+    ['LoRA', { mode: 'lora' as const, lora: { rank: 4, alpha: 8, dropout: 0.1, targets: ['q_proj' as const, 'v_proj' as const, 'down_proj' as const] } }],
+  ])('%s fine-tuning on webgl: memory flat from step to step, and the losses of cpu', { timeout: 300_000 }, async (_name, config) => {
+    const cpu = await train({ backend: 'cpu', steps: STEPS, config });
+    const webgl = await train({ backend: 'webgl', steps: STEPS, config });
+    console.log(`${_name} on ${webgl.backend.summary}: ${webgl.perStep.map(show).join(' | ')}; losses ${webgl.losses.map((l) => l.toFixed(4)).join(' ')}`);
+    expect(webgl.backend.name).toBe('webgl');
+    expect(webgl.perStep).toHaveLength(STEPS);
+    expect(webgl.perStep[0].numBytesInGPU).toBeGreaterThan(0);
+    // Every step pads its batch to its own length (16–48 tokens): new shapes each step.
+    for (const m of webgl.perStep) expect(m).toEqual(webgl.perStep[0]);
+    expect(webgl.after).toEqual(webgl.before);
+    for (const m of cpu.perStep) expect(m).toEqual(cpu.perStep[0]);
+    webgl.losses.forEach((l, i) => expect(Math.abs(l - cpu.losses[i]), `step ${i + 1}`).toBeLessThan(1e-4));
+    expect(browser!.consoleErrors).toEqual([]);
+  });
+
+  it('generation on webgl: memory flat from call to call, and the greedy ids of cpu', { timeout: 240_000 }, async () => {
+    const calls = [[[1, 5, 9, 14, 3]], [[1, 7], [1, 8, 30, 41, 50, 61, 72]], [[1, 9, 9, 9], [1, 2, 3]], [[1, 5, 9, 14, 3]]];
+    const run: Omit<GenerateMemoryRun, 'backend'> = { calls, maxNewTokens: 8 };
+    const cpu = await generate({ ...run, backend: 'cpu' });
+    const webgl = await generate({ ...run, backend: 'webgl' });
+    console.log(`generation on ${webgl.backend.summary}: ${webgl.perCall.map(show).join(' | ')}`);
+    expect(webgl.backend.name).toBe('webgl');
+    expect(webgl.ids).toEqual(cpu.ids);
+    expect(webgl.ids.flat().every((ids) => ids.length === 8)).toBe(true);
+    for (const m of webgl.perCall) expect(m).toEqual(webgl.perCall[0]);
+    expect(webgl.after).toEqual(webgl.before);
+    expect(browser!.consoleErrors).toEqual([]);
+  });
+});
