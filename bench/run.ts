@@ -74,7 +74,21 @@ async function training(steps: number) {
   console.log('model, mode        |  batch | tokens/s | ms/step |      peak | wasm heap |      need | peak/need | PyTorch (full FT, same shape, same run)');
   console.log('-------------------|--------|----------|---------|-----------|-----------|-----------|-----------|----------------------------------------');
   for (const r of rows) console.log(r);
+  await threadComparison(tables, threads, steps);
   for (const [plan, f] of tables) trainingTable(plan, f);
+}
+
+/** The shapes PyTorch runs too, again on one wasm thread: what the other threads bring. */
+async function threadComparison(tables: [TrainingPlan, TrainingFigures][], threads: number, steps: number) {
+  if (threads === 1) return;
+  await initBackend('wasm', { threads: 1 });
+  console.log(`
+model, mode        | tokens/s, 1 thread | tokens/s, ${threads} threads`);
+  console.log('-------------------|--------------------|-------------------');
+  for (const [plan, f] of tables.filter(([p]) => p.torchConfig)) {
+    const one = await benchTraining(plan, plan.steps ?? steps);
+    console.log(`${`${plan.label} ${plan.mode}`.padEnd(18)} | ${one.tokensPerS.toFixed(0).padStart(18)} | ${f.tokensPerS.toFixed(0).padStart(17)}`);
+  }
 }
 
 async function evaluation() {
