@@ -1,6 +1,6 @@
 // End-to-end: the lab as users get it, the production build (service worker included) served
 // with COOP/COEP, in Debian's chromium. The bundled default model, tiny settings:
-// - "Run the demo" through every step on wasm, with no long task over 200 ms on the main thread,
+// - "Run the demo" through every step on wasm, with no long task over 300 ms on the main thread,
 //   then the prompt box on the fine-tuned run;
 // - the demo's path on WebGPU (SwiftShader): one training step and one tiny evaluation;
 // - a reload during training, then a resume from the checkpoint (the progress in view, emptied
@@ -23,7 +23,10 @@ import { skipSuiteUnless } from '../helpers/shared';
 import { REPO_ROOT, startPreviewServer } from '../helpers/vite-server';
 import { fill, inViewport, openStep, readSynthData, recordedTexts, recordTexts, shot, waitForModel, writeOpfs } from './lab-helpers';
 
-const LONG_TASK_LIMIT_MS = 200;
+// Quiet, the demo's longest main-thread task is ~120 ms; in a full CI run on 2 cores, where the
+// workers' two wasm threads and the other test file share them with the page, 185 ms was seen.
+// A frozen page (the failure this guards against) stalls for seconds.
+const LONG_TASK_LIMIT_MS = 300;
 const TINY_DEMO = { 'Training records': '48', 'Training steps': '3', 'Eval items': '6', 'Tokens per answer': '12' };
 /**
  * Mistral 7B's config grown to about 400B parameters: its estimate (over 1.5 TB) is above what any
