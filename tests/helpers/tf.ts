@@ -3,8 +3,15 @@ import { initBackend, type BackendName } from '../../models/backend';
 
 export const NODE_BACKENDS: BackendName[] = ['cpu', 'wasm'];
 
+/**
+ * One wasm thread: vitest runs two test files at once on this 2-core machine, and the tiny test
+ * models' small products lose more to waking a second thread than they gain (tests/backend.test.ts
+ * and tests/browser/backend.test.ts cover threads).
+ */
+export const TEST_WASM_THREADS = 1;
+
 export async function useBackend(name: BackendName): Promise<void> {
-  await initBackend(name);
+  await initBackend(name, { threads: TEST_WASM_THREADS });
 }
 
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
