@@ -1,11 +1,11 @@
 // A production build (minified, as users get it) of test pages under tests/browser/, served by
 // `vite preview` with the repo config's COOP/COEP headers: for what only breaks once minified.
 // The app's service worker is left out: the pages do not use it, and its build expects the app.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build, loadConfigFromFile, preview, type InlineConfig, type PluginOption } from 'vite';
-import { REPO_ROOT } from './vite-server';
+import { loadConfigFromFile, type InlineConfig, type PluginOption } from 'vite';
+import { buildAndPreview, REPO_ROOT } from './vite-server';
 
 const isPwaPlugin = (p: PluginOption) => typeof p === 'object' && p !== null && 'name' in p && p.name.startsWith('vite-plugin-pwa');
 
@@ -25,24 +25,5 @@ export async function startPageBuildServer(pages: string[]): Promise<{ url: stri
     build: { ...repo.build, outDir, emptyOutDir: true, rollupOptions: { input: pages.map((p) => path.join(REPO_ROOT, p)) } },
     preview: { ...repo.preview, host: '127.0.0.1', port: 0, strictPort: false, open: false },
   };
-  const removeDir = () => rmSync(outDir, { recursive: true, force: true });
-  try {
-    await build(config);
-    const server = await preview(config);
-    const address = server.httpServer.address();
-    if (!address || typeof address === 'string') throw new Error('vite preview server has no TCP address');
-    return {
-      url: `http://127.0.0.1:${address.port}`,
-      async close() {
-        try {
-          await server.close();
-        } finally {
-          removeDir();
-        }
-      },
-    };
-  } catch (e) {
-    removeDir();
-    throw e;
-  }
+  return buildAndPreview(config, outDir);
 }

@@ -65,6 +65,11 @@ export async function startPreviewServer(): Promise<{ url: string; close(): Prom
     build: { outDir, emptyOutDir: true },
     preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
   };
+  return buildAndPreview(config, outDir);
+}
+
+/** Builds `config` into `outDir` and serves it with `vite preview`; closing removes `outDir`. */
+export async function buildAndPreview(config: InlineConfig, outDir: string): Promise<{ url: string; close(): Promise<void> }> {
   const removeDir = () => rmSync(outDir, { recursive: true, force: true });
   try {
     await build(config);
