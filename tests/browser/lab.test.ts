@@ -376,6 +376,9 @@ describe('the lab, production build, in chromium', () => {
     await confirm.getByRole('button', { name: 'Yes, delete' }).click();
     await page.getByRole('button', { name: 'Delete the damaged file train-20260101-000000-test-answer.json' }).click();
     await page.getByRole('group', { name: /^Confirm: Delete the damaged file/ }).getByRole('button', { name: 'Yes, delete' }).click();
+    // The deletions are asynchronous (OPFS): reload once the page shows them done.
+    await damaged.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: `Delete run ${good.id}` }).waitFor({ state: 'detached' });
 
     // Both are gone from storage: a reload shows neither.
     await page.reload();
