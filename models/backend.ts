@@ -3,6 +3,7 @@
 // the Vite-resolved wasm URLs from backend-wasm-paths.browser.ts as opts.wasmPaths.
 import * as tf from '@tensorflow/tfjs';
 import { deviceMemory, formatBytes } from './memory';
+import { installWasmKernels } from './kernels/wasm-kernels';
 import { hardwareThreads, threadsUnavailableReason, WASM_THREADS_LOADER, withWasmThreads } from './wasm-threads';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -207,6 +208,8 @@ async function tryBackend(name: BackendName, opts: BackendOptions): Promise<Omit
     throw new Error(`tf.setBackend('${name}') failed${why ? `: ${why}` : ''}`);
   }
   await tf.ready();
+  // Ours in place of wasm's own where those copy far more than they must (models/kernels).
+  if (name === 'wasm') installWasmKernels();
   // A tiny op proves kernels run; it would also expose a silent fallback to another backend.
   const t = tf.square(tf.scalar(3));
   const v = (await t.data())[0];

@@ -2,9 +2,9 @@
 // Weights are explicit tf.Variables named as in Hugging Face checkpoints, so the same forward
 // pass serves inference (with a KV cache) and training (tf.variableGrads over it).
 import * as tf from '@tensorflow/tfjs';
+import { attentionBias } from './attention-bias';
 import { expectedWeightShapes, type LlamaConfig } from './config';
 import { add, attention, dropout, rmsNorm, rotary, swiGlu, view } from './fused';
-import { installWasmKernels } from './kernels/wasm-kernels';
 import { gatherRows, matMulNT, matMulNTFrozen } from './ops';
 import type { LoraAdapters } from './lora';
 
@@ -48,8 +48,6 @@ export class WeightError extends Error {
     this.name = 'WeightError';
   }
 }
-
-const MASKED = -1e9; // finite, so a fully masked (padding) query row softmaxes to uniform, not NaN
 
 /** Rotary inverse frequencies, with Llama 3's frequency-dependent scaling when configured. */
 export function ropeInverseFrequencies(c: LlamaConfig): Float32Array {
@@ -179,25 +177,6 @@ export class LlamaModel {
     return view(x, [b, t, heads, this.config.headDim]).transpose([0, 2, 1, 3]);
   }
 
-
-  /** Additive attention bias [batch, 1, time, pastLength + time]: causal, padding and segments. */
-  attentionBias(batch: number, time: number, pastLength: number, keyMask?: tf.Tensor2D, segmentIds?: tf.Tensor2D): tf.Tensor4D {
-    return tf.tidy(() => {
-      const keys = pastLength + time;
-      const q = tf.range(pastLength, keys, 1, 'int32').reshape([1, 1, time, 1]);
-      const k = tf.range(0, keys, 1, 'int32').reshape([1, 1, 1, keys]);
-      let allowed: tf.Tensor = tf.lessEqual(k, q);
-      if (keyMask) allowed = tf.logicalAnd(allowed, keyMask.reshape([batch, 1, 1, keys]).cast('bool'));
-      if (segmentIds) {
-        if (pastLength > 0) throw new Error('segmentIds (packing) cannot be combined with a KV cache');
-        const same = tf.equal(segmentIds.reshape([batch, 1, time, 1]), segmentIds.reshape([batch, 1, 1, time]));
-        allowed = tf.logicalAnd(allowed, same);
-      }
-      const shape: [number, number, number, number] = [batch, 1, time, keys];
-      return tf.where(allowed.broadcastTo(shape), tf.zeros(shape), tf.fill(shape, MASKED)) as tf.Tensor4D;
-    });
-  }
-
   private attention(x: tf.Tensor, layer: number, cos: tf.Tensor, sin: tf.Tensor, bias: tf.Tensor4D, past?: [tf.Tensor4D, tf.Tensor4D]) {
     const c = this.config;
     const p = `model.layers.${layer}.self_attn.`;
@@ -286,14 +265,12 @@ export class LlamaModel {
   forward(ids: tf.Tensor2D, opts: ForwardOptions = {}): ForwardResult {
     const [batch, time] = ids.shape;
     const pastLength = opts.cache?.length ?? 0;
-    // Once the wasm backend has registered its own kernels: ours copy far less (models/kernels).
-    if (tf.getBackend() === 'wasm') installWasmKernels();
     const newKeys: tf.Tensor4D[] = [];
     const newValues: tf.Tensor4D[] = [];
     const hidden = tf.tidy(() => {
       const positions = opts.positions ?? tf.range(pastLength, pastLength + time, 1, 'int32').expandDims(0).tile([batch, 1]);
       const [cos, sin] = this.rotary(positions as tf.Tensor2D, pastLength + time - 1);
-      const bias = this.attentionBias(batch, time, pastLength, opts.keyMask, opts.segmentIds);
+      const bias = attentionBias(batch, time, pastLength, opts.keyMask, opts.segmentIds);
       let h: tf.Tensor = this.embed(ids);
       for (let i = 0; i < this.config.numLayers; i++) {
         if (opts.gradientCheckpointing && !opts.cache) {

@@ -1,10 +1,10 @@
 // The hand-written pieces of the training step against what they replace: models/fused.ts's ops
 // and their gradients against the same function in plain tfjs ops (whose gradients tfjs derives),
-// and models/kernels/wasm-kernels.ts's Slice, Unpack, SplitV and Identity against wasm's own.
+// and models/kernels/wasm-kernels.ts's Slice, Unpack, SplitV and Identity against the cpu backend's.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { attentionBiasOnHost, attentionBiasWithOps } from '../models/attention-bias';
 import { add, attention, dropout, rmsNorm, rotary, swiGlu, view } from '../models/fused';
-import { installWasmKernels } from '../models/kernels/wasm-kernels';
 import { maxAbsDiff, NODE_BACKENDS, useBackend } from './helpers/tf';
 
 const rand = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
@@ -48,11 +48,33 @@ describe.each(NODE_BACKENDS)('fused ops on %s', (backend) => {
   });
 });
 
+describe('attention bias', () => {
+  it('built on the host matches the one built with ops: causal, padding, packed segments, a KV cache', async () => {
+    await useBackend('cpu');
+    const cases: [number, number, number, number[] | undefined, number[] | undefined][] = [
+      // batch, time, past, key mask, segment ids
+      [2, 5, 0, undefined, [1, 1, 2, 2, 2, 1, 1, 1, 0, 0]],
+      [2, 4, 0, [0, 1, 1, 1, 1, 1, 1, 1], undefined],
+      [2, 2, 3, [0, 0, 1, 1, 1, 1, 1, 1, 1, 1], undefined],
+      [1, 3, 0, undefined, undefined],
+    ];
+    for (const [batch, time, past, mask, segments] of cases) {
+      const keyMask = mask && tf.tensor2d(mask, [batch, past + time], 'int32');
+      const segmentIds = segments && tf.tensor2d(segments, [batch, time], 'int32');
+      const ops = attentionBiasWithOps(batch, time, past, keyMask, segmentIds);
+      const host = attentionBiasOnHost(batch, time, past, mask, segments);
+      expect(host.shape).toEqual([batch, 1, time, past + time]);
+      expect(Array.from(await host.data())).toEqual(Array.from(await ops.data()));
+      tf.dispose([keyMask!, segmentIds!, ops, host].filter(Boolean));
+    }
+  });
+});
+
 describe('wasm kernels', () => {
-  it('slice, unstack, split and clone as the backend does, copying only what they return', async () => {
-    await useBackend('wasm');
-    const x = rand([3, 5, 7, 4], 1);
-    const cases = () => [
+  it('slice, unstack, split and clone as the cpu backend does, copying only what they return', async () => {
+    await useBackend('cpu');
+    const x0 = rand([3, 5, 7, 4], 1);
+    const cases = (x: tf.Tensor) => [
       tf.slice(x, [1, 2, 0, 1], [2, 3, 7, 2]),
       tf.slice(x, [0, 1, 0, 0], [3, 2, -1, -1]),
       tf.slice(x.reshape([105, 4]), [10, 1], [20, 3]),
@@ -62,15 +84,22 @@ describe('wasm kernels', () => {
       ...tf.split(x, 3, 0),
       x.clone(),
     ];
-    const theirs = cases();
-    installWasmKernels();
-    const ours = cases();
+    const reference = cases(x0);
+    const theirs = await Promise.all(reference.map(async (t) => ({ shape: t.shape, data: Array.from(await t.data()) })));
+    tf.dispose(reference);
+    const values = await x0.data();
+    x0.dispose();
+    // initBackend puts ours in place on wasm.
+    await useBackend('wasm');
+    const x = tf.tensor(values, x0.shape);
+    const ours = cases(x);
     expect(ours.map((t) => t.shape)).toEqual(theirs.map((t) => t.shape));
-    for (let i = 0; i < ours.length; i++) expect(Array.from(await ours[i].data())).toEqual(Array.from(await theirs[i].data()));
-    // A clone shares the data and outlives its source.
+    for (let i = 0; i < ours.length; i++) expect(Array.from(await ours[i].data())).toEqual(theirs[i].data);
+    // A clone shares the data (wasm's own Identity copies it) and outlives its source.
     const c = x.clone();
+    expect(c.dataId).toBe(x.dataId);
     x.dispose();
     expect((await c.data()).length).toBe(420);
-    tf.dispose([...theirs, ...ours, c]);
+    tf.dispose([...ours, c]);
   });
 });
