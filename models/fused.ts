@@ -70,16 +70,20 @@ function mm(x: tf.Tensor, y: tf.Tensor, transposeB = false): tf.Tensor {
   return tf.matMul(x as tf.Tensor2D, (transposeB ? y.transpose() : y) as tf.Tensor2D);
 }
 
-/** The last two axes swapped. */
-const swapLast = (x: tf.Tensor) => x.transpose([...x.shape.keys()].map((i) => (i < x.rank - 2 ? i : 2 * x.rank - 3 - i)));
+/** xᵀ·y for x [rows, keys] and y [rows, headDim]: on 2-D operands as (yᵀ·x)ᵀ, which transposes only narrow tensors. */
+function mmTransposeA(x: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  if (x.rank > 2) return tf.matMul(x, y, true, false);
+  return tf.matMul((y as tf.Tensor2D).transpose(), x as tf.Tensor2D).transpose();
+}
 
 /**
  * softmax(q·kᵀ·scale + bias)·v with grouped-query attention: q [B, heads, T, hd], k and v
  * [B, kvHeads, keys, hd], bias [B, 1, T, keys] → [B, heads, T, hd]. The query heads that share a
  * key/value head (adjacent in HF's layout) are stacked along time, so keys are never copied. Only
- * q, k, v and the probabilities are kept for the gradient. On wasm, whose batched products are
- * slow, each (row, key/value head) pair runs alone with 2-D products, which also bounds the
- * [heads, T, keys] temporaries of the backward pass to one pair at a time.
+ * q, k, v and the bias are kept for the gradient, which computes the probabilities again (as flash
+ * attention does): keeping them took [B, heads, T, keys] floats a layer, the largest activation.
+ * On wasm, whose batched products are slow, each (row, key/value head) pair runs alone with 2-D
+ * products, which also bounds the [heads, T, keys] temporaries to one pair at a time.
  */
 export function attention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, bias: tf.Tensor4D): tf.Tensor4D {
   const [b, heads, t, hd] = q.shape;
@@ -94,31 +98,29 @@ export function attention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, bias: 
   const groups = (x: tf.Tensor, rows: number, cols: number): tf.Tensor[] =>
     perPair ? tf.unstack(x.reshape([pairs, rows, cols])) : [x.reshape([b, kvHeads, rows, cols])];
   const biases = (x: tf.Tensor): tf.Tensor[] => (perPair ? tf.unstack(x) : [x.reshape([b, 1, 1, t, keys])]);
+  const biasOf = (bs: tf.Tensor[], i: number) => bs[Math.floor(i / kvHeads)];
   const probsOf = (qg: tf.Tensor, kg: tf.Tensor, bg: tf.Tensor) =>
     tf.softmax(mm(qg, kg, true).reshape([...lead, rep, t, keys]).mul(scale).add(bg), -1).reshape([...lead, rep * t, keys]);
+  const join = (xs: tf.Tensor[], shape: number[]) => (perPair ? tf.stack(xs) : xs[0]).reshape(shape);
 
   const op = fused<[tf.Tensor, tf.Tensor, tf.Tensor]>(([sq, sk, sv], save) => {
-    const qs = groups(sq, rep * t, hd);
-    const ks = groups(sk, keys, hd);
-    const vs = groups(sv, keys, hd);
-    const bs = biases(bias);
-    const probs = qs.map((qg, i) => tf.tidy(() => probsOf(qg, ks[i], bs[Math.floor(i / kvHeads)])));
-    save([sq, sk, sv, ...probs]);
-    const context = probs.map((p, i) => mm(p, vs[i]));
-    const join = (xs: tf.Tensor[], shape: number[]) => (perPair ? tf.stack(xs) : xs[0]).reshape(shape);
+    save([sq, sk, sv, bias]);
     return {
-      value: join(context, [b, heads, t, hd]),
-      gradFunc: (dy, [q0, k0, v0, ...ps]) => {
-        const [qg, kg, vg, dyg] = [groups(q0, rep * t, hd), groups(k0, keys, hd), groups(v0, keys, hd), groups(dy, rep * t, hd)];
+      value: tf.tidy(() => {
+        const [qs, ks, vs, bs] = [groups(sq, rep * t, hd), groups(sk, keys, hd), groups(sv, keys, hd), biases(bias)];
+        return join(qs.map((qg, i) => tf.tidy(() => mm(probsOf(qg, ks[i], biasOf(bs, i)), vs[i]))), [b, heads, t, hd]);
+      }),
+      gradFunc: (dy, [q0, k0, v0, bias0]) => {
+        const [qg, kg, vg, dyg, bs] = [groups(q0, rep * t, hd), groups(k0, keys, hd), groups(v0, keys, hd), groups(dy, rep * t, hd), biases(bias0)];
         const [dq, dk, dv]: tf.Tensor[][] = [[], [], []];
-        ps.forEach((p, i) => {
+        qg.forEach((_, i) => {
           const [gq, gk, gv] = tf.tidy(() => {
+            const p = probsOf(qg[i], kg[i], biasOf(bs, i));
             const dp = mm(dyg[i], vg[i], true);
             // softmax: dS = P ⊙ (dP − Σ dP ⊙ P), then the score scale.
             const ds = p.mul(dp.sub(dp.mul(p).sum(-1, true))).mul(scale);
-            return [mm(ds, kg[i]), mm(swapLast(ds), qg[i]), mm(swapLast(p), dyg[i])];
+            return [mm(ds, kg[i]), mmTransposeA(ds, qg[i]), mmTransposeA(p, dyg[i])];
           });
-          p.dispose();
           dq.push(gq);
           dk.push(gk);
           dv.push(gv);

@@ -1,8 +1,7 @@
 // A training run the backend cannot hold stops before it allocates, with the estimate, the capacity
-// and the changes that would fit. Measured on wasm in Node (npm run bench): LoRA (dropout 0) on a
-// SmolLM2-135M-shaped model at batch 4 × 256 trains with the heap at 3.8 of its 4 GB; LoRA dropout
-// keeps one more activation per adapted module, which that heap cannot hold. The config alone is
-// enough to estimate; no model is allocated here.
+// and the changes that would fit. Measured on wasm in Node (npm run bench): LoRA (default dropout
+// 0.05) on a SmolLM2-135M-shaped model at batch 4 × 256 trains with the heap at 3.6 of its 4 GB; a
+// batch of 6 would not fit. The config alone is enough to estimate; no model is allocated here.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
@@ -49,29 +48,29 @@ describe('backend capacity', () => {
 describe('checkTrainingFits', () => {
   const wasm: BackendCapacity = { backend: 'wasm', totalBytes: BACKEND_LIMITS.wasmHeapBytes, maxTensorBytes: null, source: 'the wasm heap grows to at most 4.0 GB' };
 
-  it('accepts LoRA on SmolLM2-135M at batch 4 × 256 on wasm, and refuses it with LoRA dropout, with the estimate, the capacity and what would fit', () => {
-    const fits = checkTrainingFits(SMOLLM2_135M, trainConfig({ mode: 'lora', lora: LORA_NO_DROPOUT, batchSize: 4, maxLength: 256 }), 256, wasm);
+  it('accepts LoRA on SmolLM2-135M at batch 4 × 256 on wasm, and refuses a batch of 6, with the estimate, the capacity and what would fit', () => {
+    const fits = checkTrainingFits(SMOLLM2_135M, trainConfig({ mode: 'lora', batchSize: 4, maxLength: 256 }), 256, wasm);
     expect(fits.totalBytes).toBeGreaterThan(2e9);
-    const error = refusal(() => checkTrainingFits(SMOLLM2_135M, trainConfig({ mode: 'lora', batchSize: 4, maxLength: 256 }), 256, wasm));
+    const error = refusal(() => checkTrainingFits(SMOLLM2_135M, trainConfig({ mode: 'lora', batchSize: 6, maxLength: 256 }), 256, wasm));
     expect(error.message).toBe(
-      'Training needs about 2.3 GB (training memory estimate: 2.3 GB = weights 513.1 MB + gradients and AdamW 14.1 MB (921,600 trainable) + ' +
-        'activations 1.5 GB + loss chunk 252.0 MB), more than the wasm backend can hold: about 2.1 GB of estimate (the wasm heap grows to at most ' +
+      'Training needs about 2.7 GB (training memory estimate: 2.7 GB = weights 513.1 MB + gradients and AdamW 14.1 MB (921,600 trainable) + ' +
+        'activations 1.9 GB + loss chunk 252.0 MB), more than the wasm backend can hold: about 2.1 GB of estimate (the wasm heap grows to at most ' +
         '4.0 GB, and a wasm training step takes about 1.9× its estimate). Stopped before allocating. Change the configuration: ' +
-        'batch size 1 (with gradient accumulation 4 for the same effective batch) would need 1.1 GB (fits); max length 128 would need 1.4 GB (fits); ' +
-        'gradient checkpointing would need 904.4 MB (fits).',
+        'batch size 1 (with gradient accumulation 6 for the same effective batch) would need 1.1 GB (fits); max length 128 would need 1.7 GB (fits); ' +
+        'gradient checkpointing would need 994.1 MB (fits).',
     );
     expect(error.estimate.totalBytes).toBeGreaterThan(fits.totalBytes);
   });
 
-  it('refuses a batch of 6 without dropout too', () => {
+  it('refuses a batch of 6 without LoRA dropout too, which keeps one activation less per adapted module', () => {
     const error = refusal(() => checkTrainingFits(SMOLLM2_135M, trainConfig({ mode: 'lora', lora: LORA_NO_DROPOUT, batchSize: 6, maxLength: 256 }), 256, wasm));
-    expect(error.message).toMatch(/^Training needs about 2\.6 GB \(training memory estimate: 2\.6 GB = .* \+ activations 1\.9 GB/);
-    expect(error.message).toContain('batch size 1 (with gradient accumulation 6 for the same effective batch) would need 1.1 GB (fits)');
+    expect(error.message).toMatch(/^Training needs about 2\.3 GB \(training memory estimate: 2\.3 GB = .* \+ activations 1\.5 GB/);
+    expect(error.message).toContain('batch size 1 (with gradient accumulation 6 for the same effective batch) would need 1.0 GB (fits)');
   });
 
   it('offers the changes together when none fits alone, and LoRA for full fine-tuning', () => {
     const error = refusal(() => checkTrainingFits(SMOLLM2_135M, trainConfig({ mode: 'full', batchSize: 8, maxLength: 512 }), 512, wasm));
-    expect(error.message).toContain('LoRA instead of full fine-tuning would need 7.8 GB; all of these together would need 678.6 MB (fits).');
+    expect(error.message).toContain('LoRA instead of full fine-tuning would need 5.9 GB; all of these together would need 678.9 MB (fits).');
   });
 
   it('accepts a run that fits, and returns its estimate', () => {

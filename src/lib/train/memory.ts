@@ -44,13 +44,16 @@ export function estimateTrainingMemory(model: LlamaConfig, c: TrainConfig, rowLe
   const kv = model.numKvHeads * model.headDim;
   // What the backward pass keeps per layer (models/fused.ts saves only this): the layer's input,
   // both norms' outputs, q, k, v, the attention context, the residual between, the MLP's gate, up
-  // and product, and the attention probabilities; LoRA dropout keeps its output per target.
+  // and product; LoRA dropout keeps its output per target.
   const loraDropout = c.mode === 'lora' && c.lora.dropout > 0 ? c.lora.targets.length * H : 0;
-  const perLayer = tokens * (4 * H + 2 * q + 2 * kv + 3 * model.intermediateSize + loraDropout) + rows * model.numHeads * rowLength * rowLength;
+  const perLayer = tokens * (4 * H + 2 * q + 2 * kv + 3 * model.intermediateSize + loraDropout);
   const layersKept = c.gradientCheckpointing ? 1 : model.numLayers;
   const boundaries = c.gradientCheckpointing ? model.numLayers * tokens * H : 0;
+  // Attention's probabilities are recomputed in the backward pass, one layer at a time: the
+  // scores, probabilities and their gradient, for all heads at once where products are batched.
+  const attentionScores = 3 * rows * model.numHeads * rowLength * rowLength;
   // The final norm's input and output, and the rows the loss selects.
-  const activationBytes = 4 * (perLayer * layersKept + boundaries + 3 * tokens * H);
+  const activationBytes = 4 * (perLayer * layersKept + boundaries + attentionScores + 3 * tokens * H);
   const lossRows = Math.min(c.lossChunkRows, tokens);
   // A chunk's logits, softmax and one-hot targets, and the head transposed once for every chunk.
   const lossBytes = 4 * (3 * lossRows * model.vocabSize + model.vocabSize * H);
@@ -84,11 +87,11 @@ export function describeTrainingEstimate(e: TrainingMemoryEstimate): string {
 export const FIT_DEFAULTS = {
   /**
    * What a backend really takes per byte of the estimate. wasm: measured in Node (npm run bench),
-   * the heap grew to 3.8 GB for LoRA on a SmolLM2-135M-shaped model at 4 × 256 (dropout 0,
-   * estimate 2.0 GB), 1.9×: transients inside a step (a loss chunk's softmax, the backward pass's
-   * temporaries) and the allocator's fragmentation. With the 4 GiB heap that admits that run and
-   * refuses the same run with LoRA dropout (estimate 2.3 GB, some 4.4 GB of heap). cpu: the
-   * process's peak RSS was 1.7–2.1×. webgpu and webgl report no total, so theirs is never used.
+   * the heap grew to 3.6 GB for LoRA on a SmolLM2-135M-shaped model at 4 × 256 (dropout 0.05,
+   * estimate 2.0 GB), 1.8×, of which live tensors peaked at 2.6 GB: transients inside a step (a
+   * loss chunk's softmax, the backward pass's temporaries), XNNPACK's packed operands and the
+   * allocator's fragmentation. With the 4 GiB heap that admits that run and refuses a batch of 6.
+   * cpu: the process's peak RSS was 1.7–2.1×. webgpu and webgl report no total, so theirs is never used.
    */
   overhead: { wasm: 1.9, cpu: 2.2, webgpu: 1, webgl: 1 } satisfies Record<BackendName, number>,
   /** The shortest max length offered as a way to fit. */
