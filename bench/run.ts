@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { parameterCount } from '../models/config';
 import { initBackend, type BackendName } from '../models/backend';
+import { LORA_DEFAULTS } from '../models/lora';
 import { formatBytes, formatCount } from '../models/memory';
 import os from 'node:os';
 import { BENCH_10M, TORCH_REFERENCE, TRAINING_OP_ROWS, TRAINING_PLANS, type TrainingPlan } from './configs';
@@ -45,9 +46,10 @@ function trainingTable(plan: TrainingPlan, f: TrainingFigures): void {
 async function training(steps: number) {
   const info = await initBackend('wasm');
   const threads = info.wasmThreads ?? 1;
+  const l = LORA_DEFAULTS;
   console.log(`training on wasm (${threads} thread${threads === 1 ? '' : 's'}): random tokens, every position but the first trained; AdamW; ` +
-    'LoRA r 8, alpha 16, q/k/v/o, dropout 0');
-  console.log('  peak: largest tfjs tensor memory over the warm-up steps (tf.profile; tfjs counts data shared by two tensors twice);');
+    `LoRA r ${l.rank}, alpha ${l.alpha}, ${l.targets.join('/')}, dropout ${l.dropout}`);
+  console.log('  peak: largest live tensor memory over the warm-up steps (the wasm allocations, tracked at malloc and free);');
   console.log('  wasm heap: its size after the plan (it only grows), what was really allocated; need: estimateTrainingMemory');
   console.log('  (weights, gradients, AdamW moments, the activations kept for the backward pass)\n');
   const rows: string[] = [];

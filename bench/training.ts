@@ -24,7 +24,11 @@ export interface OpTime {
 export interface TrainingFigures {
   tokensPerS: number;
   msPerStep: number;
-  /** Largest tfjs tensor memory after any kernel of the warm-up steps (tfjs counts shared data once per tensor). */
+  /**
+   * Largest tensor memory over the warm-up steps: on wasm, the live bytes of its allocations
+   * (tracked at malloc and free); elsewhere tf.profile's figure, which counts data that two
+   * tensors share (the tape's saved clones) twice.
+   */
   peakBytes: number;
   /** The wasm heap's size after the plan: the high-water mark of what it really allocated. */
   heapBytes: number | null;
@@ -69,14 +73,40 @@ function opTable(kernels: { name: string; kernelTimeMs: unknown }[]): OpTime[] {
   return [...byName.values()].sort((a, b) => b.ms - a.ms);
 }
 
+/** The wasm backend's live allocated bytes (tensor data, tracked at malloc and free) and their peak; null off wasm. */
+function trackWasmAllocations(): { peak: () => number; stop: () => void } | null {
+  const wasm = (tf.backend() as unknown as { wasm?: { _malloc(n: number): number; _free(p: number): void } }).wasm;
+  if (!wasm) return null;
+  const { _malloc: malloc, _free: free } = wasm;
+  const sizes = new Map<number, number>();
+  let live = 0;
+  let peak = 0;
+  wasm._malloc = (n) => {
+    const p = malloc(n);
+    sizes.set(p >>> 0, n);
+    live += n;
+    peak = Math.max(peak, live);
+    return p;
+  };
+  wasm._free = (p) => {
+    live -= sizes.get(p >>> 0) ?? 0;
+    sizes.delete(p >>> 0);
+    free(p);
+  };
+  return {
+    peak: () => peak,
+    stop: () => Object.assign(wasm, { _malloc: malloc, _free: free }),
+  };
+}
+
 export async function benchTraining(plan: TrainingPlan, steps: number): Promise<TrainingFigures> {
   const config: Partial<TrainConfig> = {
     mode: plan.mode,
-    lora: { rank: 8, alpha: 16, dropout: 0, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj'] },
     batchSize: plan.batch,
     maxLength: plan.seqLength,
     maxSteps: plan.warmupSteps + steps,
   };
+  const allocations = trackWasmAllocations();
   const model = initModel(plan.model, { seed: 1 });
   // One epoch is one step over the same `batch` rows (reshuffled): the data never runs out.
   const trainer = new Trainer(model, { train: syntheticRows(plan.model, plan.batch, plan.seqLength) }, config);
@@ -91,6 +121,8 @@ export async function benchTraining(plan: TrainingPlan, steps: number): Promise<
       },
     });
   });
+  const allocationPeak = allocations?.peak();
+  allocations?.stop();
   const result = await trainer.run();
   trainer.dispose();
   model.adapters?.dispose();
@@ -100,7 +132,7 @@ export async function benchTraining(plan: TrainingPlan, steps: number): Promise<
   return {
     tokensPerS,
     msPerStep: ((plan.batch * plan.seqLength) / tokensPerS) * 1000,
-    peakBytes: profile.peakBytes,
+    peakBytes: allocationPeak ?? profile.peakBytes,
     heapBytes: (tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } }).wasm?.HEAPU8.buffer.byteLength ?? null,
     estimate: estimateTrainingMemory(plan.model, trainConfig(config), plan.seqLength),
     ops: opTable(profile.kernels.slice(lastWarmupStart)),
