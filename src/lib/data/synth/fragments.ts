@@ -59,14 +59,15 @@ export function pile(k: string): Fragment {
         q: ['{friend} then gives each friend {b} more {objs}.', 'Later, each friend gets {b} more {objs} from {friend}.'],
         why: 'each friend gets {b} more', desc: '{objs} for each friend now',
       },
-      {
-        op: '*', from: 'bags', to: 'cash', b: range(2, 9),
+      ...(['bags', 'bagsLeft'] as const).map((from): MoveSpec => ({
+        op: '*', from, to: 'cash', b: range(2, 9),
         q: ['{N} sells each bag for ${b}.', 'Each bag sells for ${b} at the {shop}.'],
         why: 'each bag sells for ${b}', desc: 'dollars', say: '{N} makes',
-      },
+      })),
+      // The bags given away still exist, so what is left is its own kind, asked as "left".
       {
-        op: '-', from: 'bags', to: 'bags', b: range(2, 10),
-        q: ['{N} gives {b} of the bags to {his} {rel}.', '{N} keeps {b} of the bags for {his} {rel}.'],
+        op: '-', from: 'bags', to: 'bagsLeft', b: range(2, 10),
+        q: ['{N} gives {b} of the bags to {his} {rel}.', '{his} {rel} takes {b} of the bags.'],
         why: '{b} of the bags go to {his} {rel}', desc: 'bags left', say: '{N} has',
       },
     ],
@@ -76,12 +77,16 @@ export function pile(k: string): Fragment {
         ['How many {objs} does {name} have in the end?', 'how many {objs} {name} has in the end'],
       ],
       [each]: [
-        ['How many {objs} does each friend have?', 'how many {objs} each friend has'],
+        ['How many {objs} does each friend have now?', 'how many {objs} each friend has now'],
         ['How many {objs} does each friend end up with?', 'how many {objs} each friend ends up with'],
       ],
       bags: [
         ['How many bags does {name} have?', 'how many bags {name} has'],
         ['How many bags of {objs} are there?', 'how many bags of {objs} there are'],
+      ],
+      bagsLeft: [
+        ['How many bags does {name} have left?', 'how many bags {name} has left'],
+        ['How many bags does {name} have now?', 'how many bags {name} has now'],
       ],
     },
   };

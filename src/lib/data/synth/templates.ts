@@ -68,24 +68,28 @@ export const FAMILIES: readonly Family[] = [
         q: ['{N} also pays ${b} for {treat2}.', 'On top of that, {N} buys {treat2} for ${b}.'],
         why: '{he} also pays ${b}', desc: 'dollars in total', say: '{N} pays',
       },
+      // Not asked as "in total": that reads as the bill before the discount.
       {
-        op: '-', from: 'cost', to: 'cost', b: range(2, 20),
+        op: '-', from: 'cost', to: 'discounted', b: range(2, 20),
         q: ['{N} has a coupon for ${b} off.', 'The {shop} gives {him} a discount of ${b}.'],
         why: 'the discount takes ${b} off', desc: 'dollars after the discount', say: '{N} pays',
       },
-      {
-        op: '/', from: 'cost', to: 'costEach', b: range(2, 6),
-        q: ['{N} and {his} friends split the cost equally, {b} people in all.', 'The cost is shared equally by {b} friends.'],
-        why: 'the cost is split equally among {b} people', desc: 'dollars for each person',
-      },
-      {
-        op: '-', flip: true, from: 'cost', to: 'change', b: range(2, 50),
-        q: ['{N} hands the cashier ${b}.', '{N} pays with ${b}.'],
-        why: '{he} pays ${b} for a bill of ${a}', desc: 'dollars in change', say: '{N} gets',
-      },
+      ...(['cost', 'discounted'] as const).flatMap((from): MoveSpec[] => [
+        {
+          op: '/', from, to: 'costEach', b: range(2, 6),
+          q: ['{N} and {his} friends split the cost equally, {b} people in all.', 'The cost is shared equally by {b} friends.'],
+          why: 'the cost is split equally among {b} people', desc: 'dollars for each person',
+        },
+        {
+          op: '-', flip: true, from, to: 'change', b: range(2, 50),
+          q: ['{N} hands the cashier ${b}.', '{N} pays with ${b}.'],
+          why: '{he} pays ${b} for a bill of ${a}', desc: 'dollars in change', say: '{N} gets',
+        },
+      ]),
     ],
     ask: {
       cost: [['How much does {name} pay in total?', 'how much {name} pays in total'], ['How many dollars does {name} spend?', 'how many dollars {name} spends']],
+      discounted: [['How much does {name} pay after the discount?', 'how much {name} pays after the discount'], ['How many dollars does {name} spend after the discount?', 'how many dollars {name} spends after the discount']],
       costEach: [['How much does each person pay?', 'how much each person pays']],
       change: [['How much change does {name} get?', 'how much change {name} gets']],
     },
@@ -141,7 +145,8 @@ export const FAMILIES: readonly Family[] = [
       },
     ],
     ask: {
-      cups: [['How many cups of lemonade does {name} have now?', 'how many cups of lemonade {name} has now'], ['How many cups of lemonade are there?', 'how many cups of lemonade there are']],
+      // Asked as what {name} has: cups given away still exist, so not "how many are there".
+      cups: [['How many cups of lemonade does {name} have now?', 'how many cups of lemonade {name} has now'], ['How many cups of lemonade does {name} have in the end?', 'how many cups of lemonade {name} has in the end']],
     },
   }, cash()),
 
@@ -439,8 +444,8 @@ export const FAMILIES: readonly Family[] = [
     moves: [
       {
         op: '*', to: 'mins', a: range(15, 60), b: range(2, 7),
-        q: ['{name} practices the {instrument} for {a} minutes a day, {b} days a week.', 'For {b} days a week, {name} plays the {instrument} for {a} minutes a day.'],
-        why: '{he} practices {a} minutes on {b} days', desc: 'minutes a week', say: '{N} practices',
+        q: ['{name} practices the {instrument} for {a} minutes a day on {b} days this week.', 'For {b} days this week, {name} plays the {instrument} for {a} minutes a day.'],
+        why: '{he} practices {a} minutes on {b} days', desc: 'minutes this week', say: '{N} practices',
       },
       {
         op: '+', to: 'mins', a: range(10, 60), b: range(10, 60),
@@ -470,7 +475,8 @@ export const FAMILIES: readonly Family[] = [
       },
     ],
     ask: {
-      mins: [['How many minutes does {name} practice in total?', 'how many minutes {name} practices in total']],
+      // Not "in total": after missed minutes that reads as the time before them.
+      mins: [['How many minutes does {name} practice?', 'how many minutes {name} practices'], ['How many minutes does {name} spend practicing?', 'how many minutes {name} spends practicing']],
       hours: [['How many hours does {name} practice?', 'how many hours {name} practices']],
       sessions: [['How many sessions does {name} have?', 'how many sessions {name} has']],
     },
@@ -534,8 +540,10 @@ export const FAMILIES: readonly Family[] = [
         q: ['Before bed, {N} reads for {b} minutes.'],
         why: '{he} reads for {b} more minutes', desc: 'minutes in total', say: '{N} spends',
       },
+      // The time spent after a skip: not asked as "in total" (the time before it), and not
+      // repeated "every day" after it (the skip is on one day).
       {
-        op: '-', from: 'mins', to: 'mins', b: range(5, 30),
+        op: '-', from: 'mins', to: 'spent', b: range(5, 30),
         q: ['One day {N} skips {b} minutes of it for a birthday party.'],
         why: '{he} skips {b} minutes', desc: 'minutes', say: '{N} spends',
       },
@@ -544,10 +552,11 @@ export const FAMILIES: readonly Family[] = [
         q: ['{N} does this every day for {b} days.'],
         why: 'this happens on {b} days', desc: 'minutes in {b} days', say: '{N} spends',
       },
-      HOURS,
+      ...(['mins', 'spent'] as const).map((from): MoveSpec => ({ ...HOURS, from })),
     ],
     ask: {
       mins: [['How many minutes is that in total?', 'how many minutes that is in total'], ['How many minutes does {name} spend?', 'how many minutes {name} spends']],
+      spent: [['How many minutes does {name} actually spend?', 'how many minutes {name} actually spends'], ['How many minutes does {name} spend in the end?', 'how many minutes {name} spends in the end']],
       hours: [['How many hours is that?', 'how many hours that is']],
     },
   }),
@@ -564,8 +573,9 @@ export const FAMILIES: readonly Family[] = [
         q: ['There are {a} boys and {b} girls in {name}\'s grade.'],
         why: '{a} boys and {b} girls', desc: 'students', say: 'There are',
       },
+      // Absent students are still students: those present are their own kind, asked as present.
       {
-        op: '-', from: 'students', to: 'students', b: range(2, 12),
+        op: '-', from: 'students', to: 'present', b: range(2, 12),
         q: ['{b} students are absent today.', 'Today {b} of the students are home sick.'],
         why: '{b} students are absent', desc: 'students present', say: 'There are',
       },
@@ -574,11 +584,11 @@ export const FAMILIES: readonly Family[] = [
         q: ['{b} new students join this month.'],
         why: '{b} new students join', desc: 'students now', say: 'There are',
       },
-      {
-        op: '/', from: 'students', to: 'teams', b: range(2, 8),
+      ...(['students', 'present'] as const).map((from): MoveSpec => ({
+        op: '/', from, to: 'teams', b: range(2, 8),
         q: ['For a game, the students are split into teams of {b}.', 'The teacher puts the students into teams of {b}.'],
         why: 'each team has {b} students', desc: 'teams', say: 'There are',
-      },
+      })),
       {
         op: '*', from: 'teams', to: 'balls', b: range(2, 5),
         q: ['Each team needs {b} balls.'],
@@ -591,7 +601,8 @@ export const FAMILIES: readonly Family[] = [
       },
     ],
     ask: {
-      students: [['How many students are there?', 'how many students there are']],
+      students: [['How many students are there in all?', 'how many students there are in all'], ['How many students are there now?', 'how many students there are now']],
+      present: [['How many students are at school today?', 'how many students are at school today'], ['How many students are present?', 'how many students are present']],
       teams: [['How many teams are there?', 'how many teams there are']],
       balls: [['How many balls do the teams need?', 'how many balls the teams need']],
     },
@@ -710,11 +721,12 @@ export const FAMILIES: readonly Family[] = [
       },
       {
         op: '+', to: 'books', a: range(20, 200), b: range(10, 80),
-        q: ['The {town} library gets {a} new books in May and {b} new books in June.'],
-        why: '{a} books and then {b} more', desc: 'books', say: 'The library gets',
+        q: ['The {town} library has {a} books and gets {b} new books in June.'],
+        why: '{a} books and then {b} more', desc: 'books', say: 'The library has',
       },
+      // Borrowed books are still the library's: what is on the shelves is its own kind.
       {
-        op: '-', from: 'books', to: 'books', b: range(2, 60),
+        op: '-', from: 'books', to: 'shelved', b: range(2, 60),
         q: ['Students borrow {b} of the books.', 'During the week, {b} books are checked out.'],
         why: '{b} books are borrowed', desc: 'books left on the shelves', say: 'There are',
       },
@@ -723,19 +735,22 @@ export const FAMILIES: readonly Family[] = [
         q: ['{name} donates {b} more books to the library.'],
         why: '{b} books are donated', desc: 'books now', say: 'There are',
       },
-      {
-        op: '/', from: 'books', to: 'perRoom', b: range(2, 10),
-        q: ['The books are shared equally among {b} classrooms.'],
-        why: '{b} classrooms share them equally', desc: 'books for each classroom',
-      },
-      {
-        op: '/', from: 'books', to: 'boxes', b: range(5, 25),
-        q: ['The librarian packs the books into boxes of {b}.'],
-        why: 'each box holds {b} books', desc: 'boxes', say: 'The librarian fills',
-      },
+      ...(['books', 'shelved'] as const).flatMap((from): MoveSpec[] => [
+        {
+          op: '/', from, to: 'perRoom', b: range(2, 10),
+          q: ['The books are shared equally among {b} classrooms.'],
+          why: '{b} classrooms share them equally', desc: 'books for each classroom',
+        },
+        {
+          op: '/', from, to: 'boxes', b: range(5, 25),
+          q: ['The librarian packs the books into boxes of {b}.'],
+          why: 'each box holds {b} books', desc: 'boxes', say: 'The librarian fills',
+        },
+      ]),
     ],
     ask: {
       books: [['How many books does the library have now?', 'how many books the library has now']],
+      shelved: [['How many books are left on the shelves?', 'how many books are left on the shelves']],
       perRoom: [['How many books does each classroom get?', 'how many books each classroom gets']],
       boxes: [['How many boxes does the librarian fill?', 'how many boxes the librarian fills']],
     },
@@ -864,7 +879,7 @@ export const FAMILIES: readonly Family[] = [
       },
       {
         op: '-', from: 'plants', to: 'plants', b: range(2, 10),
-        q: ['Rabbits eat {b} of the plants.', 'A storm knocks down {b} of the plants.'],
+        q: ['Rabbits eat {b} of the plants.', 'A storm destroys {b} of the plants.'],
         why: '{b} plants are lost', desc: 'plants left', say: 'There are',
       },
       {
@@ -1055,8 +1070,9 @@ export const FAMILIES: readonly Family[] = [
         q: ['A factory makes {a} {objs} on Monday and {b} {objs} on Tuesday.', '{name}\'s workshop makes {a} {objs} in May and {b} {objs} in June.'],
         why: '{a} and then {b} {objs}', desc: '{objs}', say: 'They make',
       },
+      // What is left after a subtraction is its own kind, asked as such ("good", "left").
       {
-        op: '-', from: 'made', to: 'made', b: range(2, 30),
+        op: '-', from: 'made', to: 'good', b: range(2, 30),
         q: ['{b} of them are broken and thrown away.', 'A check finds {b} broken {objs}, which are thrown away.'],
         why: '{b} broken ones are thrown away', desc: 'good {objs}', say: 'There are',
       },
@@ -1065,29 +1081,33 @@ export const FAMILIES: readonly Family[] = [
         q: ['The next day, {b} more {objs} are made.'],
         why: '{b} more are made', desc: '{objs} in total', say: 'There are',
       },
-      {
-        op: '/', from: 'made', to: 'boxes', b: range(2, 25),
+      ...(['made', 'good'] as const).map((from): MoveSpec => ({
+        op: '/', from, to: 'boxes', b: range(2, 25),
         q: ['The {objs} are packed in boxes of {b}.'],
         why: 'each box holds {b}', desc: 'boxes', say: 'They fill',
-      },
+      })),
       {
-        op: '*', from: 'boxes', to: 'sales', b: range(5, 40),
-        q: ['Each box is sold for ${b}.'],
-        why: 'each box sells for ${b}', desc: 'dollars', say: 'The boxes bring in',
-      },
-      {
-        op: '-', from: 'boxes', to: 'boxes', b: range(2, 20),
+        op: '-', from: 'boxes', to: 'boxesLeft', b: range(2, 20),
         q: ['{b} boxes are shipped to {town}.'],
         why: '{b} boxes are shipped', desc: 'boxes left', say: 'There are',
       },
-      {
-        op: '/', from: 'boxes', to: 'trucks', b: range(2, 12),
-        q: ['Each truck carries {b} boxes, and every truck leaves full.'],
-        why: 'each full truck carries {b} boxes', desc: 'trucks', say: 'They need',
-      },
+      ...(['boxes', 'boxesLeft'] as const).flatMap((from): MoveSpec[] => [
+        {
+          op: '*', from, to: 'sales', b: range(5, 40),
+          q: ['Each box is sold for ${b}.'],
+          why: 'each box sells for ${b}', desc: 'dollars', say: 'The boxes bring in',
+        },
+        {
+          op: '/', from, to: 'trucks', b: range(2, 12),
+          q: ['Each truck carries {b} boxes, and every truck leaves full.'],
+          why: 'each full truck carries {b} boxes', desc: 'trucks', say: 'They need',
+        },
+      ]),
     ],
     ask: {
       made: [['How many {objs} are there in the end?', 'how many {objs} there are in the end']],
+      good: [['How many good {objs} are there?', 'how many good {objs} there are'], ['How many good {objs} are there in the end?', 'how many good {objs} there are in the end']],
+      boxesLeft: [['How many boxes are left?', 'how many boxes are left']],
       boxes: [['How many boxes are there?', 'how many boxes there are']],
       sales: [['How much money do the boxes bring in?', 'how much money the boxes bring in']],
       trucks: [['How many trucks are needed?', 'how many trucks are needed']],
@@ -1241,29 +1261,33 @@ export const FAMILIES: readonly Family[] = [
         q: ['{N} adds a bag of gifts that weighs {b} {wunit}.'],
         why: 'the gifts add {b} {wunit}', desc: '{wunit} in total', say: 'That makes',
       },
+      // The load left after taking some out is its own kind: "in total" would ask for the whole.
       {
-        op: '-', from: 'weight', to: 'weight', b: range(2, 20),
+        op: '-', from: 'weight', to: 'load', b: range(2, 20),
         q: ['{N} takes out {b} {wunit} of books.'],
-        why: '{b} {wunit} come out', desc: '{wunit} now', say: 'That leaves',
+        why: '{b} {wunit} come out', desc: '{wunit} left', say: 'There are',
       },
-      {
-        op: '-', flip: true, from: 'weight', to: 'room', b: range(5, 200),
-        q: ['{N} rents a truck that can carry {b} {wunit}.'],
-        why: 'the truck carries {b} {wunit} and {a} are loaded', desc: '{wunit} of room left', say: 'There are',
-      },
-      {
-        op: '/', from: 'weight', to: 'trips', b: range(2, 25),
-        q: ['{N} can carry {b} {wunit} at a time.'],
-        why: 'each trip carries {b} {wunit}', desc: 'trips', say: '{N} makes',
-      },
-      {
-        op: '*', from: 'weight', to: 'shipping', b: range(2, 6), fact: true,
-        q: ['Shipping costs ${b} per {wunitOne}.'],
-        why: 'each {wunitOne} costs ${b}', desc: 'dollars', say: '{N} pays',
-      },
+      ...(['weight', 'load'] as const).flatMap((from): MoveSpec[] => [
+        {
+          op: '-', flip: true, from, to: 'room', b: range(5, 200),
+          q: ['{N} rents a truck that can carry {b} {wunit}.'],
+          why: 'the truck carries {b} {wunit} and {a} are loaded', desc: '{wunit} of room left', say: 'There are',
+        },
+        {
+          op: '/', from, to: 'trips', b: range(2, 25),
+          q: ['{N} can carry {b} {wunit} at a time.'],
+          why: 'each trip carries {b} {wunit}', desc: 'trips', say: '{N} makes',
+        },
+        {
+          op: '*', from, to: 'shipping', b: range(2, 6), fact: true,
+          q: ['Shipping costs ${b} per {wunitOne}.'],
+          why: 'each {wunitOne} costs ${b}', desc: 'dollars', say: '{N} pays',
+        },
+      ]),
     ],
     ask: {
       weight: [['How many {wunit} is that in total?', 'how many {wunit} that is in total']],
+      load: [['How many {wunit} are left to carry?', 'how many {wunit} are left to carry'], ['How many {wunit} does {name} have to carry now?', 'how many {wunit} {name} has to carry now']],
       room: [['How many more {wunit} can the truck carry?', 'how many more {wunit} the truck can carry']],
       trips: [['How many trips does {name} make?', 'how many trips {name} makes']],
       shipping: [['How much does {name} pay for shipping?', 'how much {name} pays for shipping']],
