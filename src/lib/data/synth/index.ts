@@ -2,17 +2,16 @@
 // problems as small arithmetic programs, and for each one a GSM8K-style human solution and an
 // R1-style response (<think> … </think> then a concise worked answer), deterministically per seed.
 //
-// Held-out guarantee of `synthEvalSet`: its problems come from a separate seed space (the seed
-// xor 0x9e3779b9, hashed with the eval stream tag; train and pretraining text use their own
-// tags), and no eval question equals a question of `synthDataset` called with the same options
-// (n, seed, difficulty); eval questions are also distinct among themselves. Against other train
-// seeds or sizes the overlap is only what chance gives over independent draws (rare: numbers,
-// names and wording vary), not excluded.
+// Held-out guarantee of `synthEvalSet`, for every seed and size: a problem's tuple of numbers (the
+// numbers its question states, as a multiset) decides which side it may fall on. One tuple in
+// HELD_OUT_SHARE is held out: only eval problems have such tuples, and training records and the
+// pretraining corpus never do, so no eval question and no eval tuple of numbers appears in them.
+// Eval questions are also distinct among themselves.
 import { buildProblem, type Built, type SynthProblem, type SynthStep } from './problem';
 import { Dice, hash32, STREAM } from './rng';
 import { FAMILIES } from './templates';
 import { writeGeneration, writeOriginal } from './writers';
-import { factBlock, narrative } from './corpus';
+import { factBlock, narrative, numbersRestated, workedStory } from './corpus';
 
 export type { SynthProblem, SynthStep };
 
@@ -59,15 +58,31 @@ function checkOptions(opts: { n: number; seed: number }): void {
   if (!Number.isInteger(opts.seed)) throw new Error(`synth: seed must be an integer, got ${opts.seed}`);
 }
 
-/** Record `index` of a stream: its own dice, so each record is rebuilt alone and sizes nest. */
+/** One tuple of numbers in this many is held out for evaluation. */
+const HELD_OUT_SHARE = 8;
+
+/** Whether a question's tuple of numbers is held out for evaluation. */
+export function isHeldOut(question: string): boolean {
+  const numbers = (question.match(/\d+/g) ?? []).map(Number).sort((a, b) => a - b);
+  return hash32(...numbers, numbers.length) % HELD_OUT_SHARE === 0;
+}
+
+/**
+ * Record `index` of a stream: its own dice, so each record is rebuilt alone and sizes nest. Drawn
+ * again until its tuple of numbers is on the stream's side (held out for eval, else not).
+ */
 function record(stream: number, seed: number, index: number, [lo, hi]: [number, number], idPrefix: string): { built: Built; d: Dice } {
   const d = new Dice(hash32(seed, stream, index));
   const difficulty = d.int(lo, hi);
-  // Rarely a family's random draws find no chain of this length; then the next family tries.
-  const first = FAMILIES.indexOf(d.pick(FAMILIES));
-  for (let k = 0; k < FAMILIES.length; k++) {
-    const built = buildProblem(d, FAMILIES[(first + k) % FAMILIES.length], difficulty, `${idPrefix}-${index}`);
-    if (built) return { built, d };
+  const heldOut = stream === STREAM.eval;
+  for (let attempt = 0; attempt < 100 * HELD_OUT_SHARE; attempt++) {
+    // Rarely a family's random draws find no chain of this length; then the next family tries.
+    const first = FAMILIES.indexOf(d.pick(FAMILIES));
+    for (let k = 0; k < FAMILIES.length; k++) {
+      const built = buildProblem(d, FAMILIES[(first + k) % FAMILIES.length], difficulty, `${idPrefix}-${index}`);
+      if (built && isHeldOut(built.problem.question) === heldOut) return { built, d };
+      if (built) break;
+    }
   }
   throw new Error(`synth: no template family produced a ${difficulty}-step problem (record ${index})`);
 }
@@ -103,7 +118,8 @@ export const toJsonl = (rows: readonly object[]): string => rows.map((r) => JSON
 
 /** Held-out problems in GSM8K's schema; see the guarantee at the top of this file. */
 export function synthEvalSet(opts: SynthOptions): SynthEvalRecord[] {
-  const seen = new Set(synthProblems(opts).map((p) => p.question));
+  checkOptions(opts);
+  const seen = new Set<string>();
   const range = difficultyRange(opts.difficulty);
   const seed = (opts.seed ^ EVAL_SEED_MASK) | 0;
   const out: SynthEvalRecord[] = [];
@@ -119,15 +135,28 @@ export function synthEvalSet(opts: SynthOptions): SynthEvalRecord[] {
   return out;
 }
 
-/**
- * `n` plain-text documents for pretraining: problem statements (about 45%), narrative
- * paragraphs (20%) and blocks of arithmetic facts (35%). No solutions and no answer markers.
- */
+const pretrainRecord = (seed: number, index: number) => record(STREAM.pretrain, seed, index, [1, 4], `synth-pretrain-${seed}`);
+
+/** The problems behind `pretrainCorpus` (its fact blocks draw no problem of their own, but one is drawn for every document). */
+export function pretrainProblems(opts: { n: number; seed: number }): SynthProblem[] {
+  checkOptions(opts);
+  return Array.from({ length: opts.n }, (_, i) => pretrainRecord(opts.seed, i).built.problem);
+}
+
+/** The mix of pretraining documents, in percent; see corpus.ts for why each is there. */
+export const PRETRAIN_MIX = { question: 20, workedStory: 35, numbersRestated: 15, facts: 20, narrative: 10 };
+
+/** `n` plain-text documents for pretraining (PRETRAIN_MIX). No solutions and no answer markers. */
 export function pretrainCorpus(opts: { n: number; seed: number }): string[] {
   checkOptions(opts);
+  const kinds = Object.entries(PRETRAIN_MIX) as [keyof typeof PRETRAIN_MIX, number][];
   return Array.from({ length: opts.n }, (_, i) => {
-    const { built, d } = record(STREAM.pretrain, opts.seed, i, [1, 4], `synth-pretrain-${opts.seed}`);
-    const roll = d.int(0, 99);
-    return roll < 45 ? built.problem.question : roll < 65 ? narrative(d, built) : factBlock(d);
+    const { built, d } = pretrainRecord(opts.seed, i);
+    let roll = d.int(0, 99);
+    const kind = kinds.find(([, share]) => (roll -= share) < 0)![0];
+    if (kind === 'question') return built.problem.question;
+    if (kind === 'workedStory') return workedStory(d, built);
+    if (kind === 'numbersRestated') return numbersRestated(d, built);
+    return kind === 'facts' ? factBlock(d) : narrative(d, built);
   });
 }

@@ -1,0 +1,44 @@
+// The held-out synthetic problems never leak into what the model learns from: no eval question and
+// no eval question's tuple of numbers appears in training records or in the pretraining corpus,
+// across seeds and sizes (the app's demo, the experiment and the bundled model's pretraining use
+// different ones).
+import { describe, expect, it } from 'vitest';
+import { isHeldOut, pretrainCorpus, pretrainProblems, synthDataset, synthEvalSet } from '../src/lib/data/synth';
+import { DEFAULT_MODEL_RECIPE } from '../src/lib/default-model';
+
+/** The numbers a question states, as a multiset. */
+const tuple = (question: string) => (question.match(/\d+/g) ?? []).map(Number).sort((a, b) => a - b).join(',');
+
+describe('held-out synthetic problems', () => {
+  const evalItems = [0, 1, 5].flatMap((seed) => synthEvalSet({ n: 300, seed, difficulty: [1, 4] }));
+  const train = [0, 1, 5].flatMap((seed) => synthDataset({ n: 1500, seed }));
+  const pretrainSeed = DEFAULT_MODEL_RECIPE.seed;
+  const pretrain = pretrainProblems({ n: 3000, seed: pretrainSeed });
+  const documents = pretrainCorpus({ n: 3000, seed: pretrainSeed });
+
+  it('share no question and no tuple of numbers with training records or the pretraining corpus', () => {
+    const evalTuples = new Set(evalItems.map((r) => tuple(r.question)));
+    const evalQuestions = new Set(evalItems.map((r) => r.question));
+    const leaks = [
+      ...train.filter((r) => evalQuestions.has(r.question) || evalTuples.has(tuple(r.question))).map((r) => `train ${r.id}: ${r.question}`),
+      ...pretrain.filter((p) => evalQuestions.has(p.question) || evalTuples.has(tuple(p.question))).map((p) => `pretrain ${p.id}: ${p.question}`),
+    ];
+    expect(leaks).toEqual([]);
+    // One-step problems state two small numbers: without the held-out rule, tuples repeat often.
+    expect(new Set(train.map((r) => tuple(r.question))).size).toBeLessThan(train.length);
+  });
+
+  it('no eval question appears inside a training response or a pretraining document', () => {
+    // The statements without the final question: what a document could have copied.
+    const stems = evalItems.map((r) => r.question.slice(0, r.question.lastIndexOf('. ') + 1)).filter((s) => s.length > 40);
+    expect(stems.length).toBeGreaterThan(evalItems.length / 2);
+    const texts = [...documents, ...train.map((r) => `${r.question}\n${r.answer}\n${r.generation}`)].join('\n');
+    expect(stems.filter((s) => texts.includes(s))).toEqual([]);
+  });
+
+  it('are told apart by their tuple of numbers alone', () => {
+    expect(evalItems.every((r) => isHeldOut(r.question))).toBe(true);
+    expect(train.some((r) => isHeldOut(r.question))).toBe(false);
+    expect(pretrain.some((p) => isHeldOut(p.question))).toBe(false);
+  });
+});
