@@ -206,19 +206,28 @@ describe('synth: held-out eval set', () => {
 });
 
 describe('synth: pretraining corpus', () => {
-  it('holds statements and true arithmetic facts, and no worked answers', () => {
+  it('holds statements, stories that work out their quantities, restated numbers and true arithmetic, and no questions with answers', () => {
     const docs = pretrainCorpus({ n: 2000, seed: 4 });
     expect(docs.length).toBe(2000);
     for (const doc of docs) {
       for (const banned of ['####', '<think>', '</think>', 'The answer is', '<<']) expect(doc).not.toContain(banned);
+      // A question is only ever a document's last sentence: nothing answers it.
+      expect(doc.slice(0, -1)).not.toContain('?');
     }
-    const facts = docs.flatMap((d) => d.split('\n')).map((l) => l.match(/^(\d+) ([-+*/×÷]) (\d+) = (\d+)$/)).filter((m) => m !== null);
-    expect(facts.length).toBeGreaterThan(2000);
-    for (const [, a, op, b, r] of facts) {
+    const calcs = docs.flatMap((d) => [...d.matchAll(/(\d+) ([-+*/×÷]) (\d+) = (\d+)/g)]);
+    expect(calcs.length).toBeGreaterThan(4000);
+    for (const [, a, op, b, r] of calcs) {
       const sym = ({ '×': '*', '÷': '/' } as Record<string, string>)[op] ?? op;
       expect(compute({ a: Number(a), op: sym as SynthStep['op'], b: Number(b) })).toBe(Number(r));
     }
-    expect(docs.filter((d) => d.endsWith('?')).length).toBeGreaterThan(500);
+    const share = (test: (d: string) => boolean) => docs.filter(test).length / docs.length;
+    expect(share((d) => d.endsWith('?'))).toBeGreaterThan(0.15);
+    expect(share((d) => /[a-z]\. \d+ [-+×÷*/] \d+ = \d+ [a-z]/.test(d) || /[a-z]\.\n\d+ [-+×÷*/] \d+ = \d+ [a-z]/.test(d))).toBeGreaterThan(0.25);
+    // Copying practice: the numbers restated are the story's, in order.
+    for (const d of docs.filter((x) => /\n(The numbers in this story are|Numbers:|In order, the story gives) /.test(x))) {
+      const [story, restated] = d.split('\n');
+      expect(restated.match(/\d+/g) ?? []).toEqual(story.match(/\d+/g) ?? []);
+    }
   });
 });
 

@@ -1,28 +1,62 @@
-// Plain text for pretraining the base model: problem statements, narrative sentences and
-// arithmetic facts. No worked answers, no "####", no <think>: the model should learn the language
-// and the arithmetic here, and the answer format only in fine-tuning.
-import { apply, MAX_VALUE, type Built } from './problem';
+// Plain text for pretraining the base model. No questions with their solutions, no "The answer
+// is", no "####", no <think>: the answer format is what fine-tuning teaches. What a small model
+// needs first is here instead (Lee et al. 2023, "Teaching Arithmetic to Small Transformers"):
+// - stories that say each quantity as it changes, in the answers' notation ("48 - 5 = 43 pencils"),
+//   so the model links wording to an operation and copies operands out of the text;
+// - copying practice: a story, then its numbers restated in order;
+// - blocks of arithmetic facts, with units as the answers write them.
+import { apply, MAX_VALUE, type Built, type Op } from './problem';
 import type { Dice } from './rng';
 import { ALL_OBJECTS, NAMES, PLACES, RELATIVES, SHOPS, TOWNS } from './lexicon';
 
-const SYMBOLS = { '+': ['+'], '-': ['-'], '*': ['*', '×'], '/': ['/', '÷'] } as const;
+/** The symbols of the worked answers (writers.ts) and of GSM8K's solutions. */
+const SYMBOLS: Record<Op, readonly string[]> = { '+': ['+'], '-': ['-'], '*': ['×', '×', '*'], '/': ['÷', '÷', '/'] };
+const OPS: readonly Op[] = ['+', '-', '*', '/'];
 
 /** One fact "a op b = r" with operands shaped like the problems' steps: small, often 2–3 digits. */
 function fact(d: Dice): string {
-  const op = d.pick(['+', '-', '*', '/'] as const);
-  const a = d.int(1, d.pick([9, 99, 99, 999]));
-  const small = d.int(2, 12);
-  const capped = Math.min(a, Math.floor(MAX_VALUE / small));
+  const op = d.pick(OPS);
+  const a = d.int(1, d.pick([9, 20, 99, 99, 999]));
+  const small = d.int(2, d.pick([9, 12, 20]));
+  const capped = Math.max(1, Math.min(a, Math.floor(MAX_VALUE / small)));
   const [x, y] =
-    op === '+' ? [a, d.int(1, d.pick([9, 99, 999]))]
+    op === '+' ? [a, d.int(1, d.pick([9, 50, 99, 999]))]
     : op === '-' ? [a, d.int(1, a)]
     : op === '*' ? [capped, small]
     : [capped * small, small];
-  return `${x} ${d.pick(SYMBOLS[op])} ${y} = ${apply(x, op, y)}`;
+  const line = `${x} ${d.pick(SYMBOLS[op])} ${y} = ${apply(x, op, y)}`;
+  return d.chance(0.5) ? `${line} ${d.pick(ALL_OBJECTS).many}.` : line;
 }
 
 export function factBlock(d: Dice): string {
   return Array.from({ length: d.int(6, 12) }, () => fact(d)).join('\n');
+}
+
+/** The story, each statement followed by the quantity it makes: "… 5 more. 12 + 5 = 17 pencils now." */
+export function workedStory(d: Dice, built: Built): string {
+  const said = new Set<number>();
+  const lines = built.statements.map((statement, i) => {
+    const step = built.statementSteps[i];
+    // A hoisted fact ("An hour has 60 minutes.") comes before the step it serves: said there.
+    if (built.steps.slice(0, step).some((_, j) => !said.has(j))) return statement;
+    const calcs: string[] = [];
+    for (let j = 0; j <= step; j++) {
+      if (said.has(j)) continue;
+      said.add(j);
+      const s = built.steps[j].step;
+      calcs.push(`${s.a} ${d.pick(SYMBOLS[s.op])} ${s.b} = ${s.result} ${s.description}.`);
+    }
+    return `${statement} ${calcs.join(' ')}`.trim();
+  });
+  return lines.join(d.chance(0.5) ? '\n' : ' ');
+}
+
+/** Copying practice: the story, then the numbers it states, in order. */
+export function numbersRestated(d: Dice, built: Built): string {
+  const text = built.statements.join(' ');
+  const numbers = text.match(/\d+/g) ?? [];
+  const lead = d.pick(['The numbers in this story are', 'Numbers:', 'In order, the story gives']);
+  return `${text}\n${lead} ${numbers.join(', ')}.`;
 }
 
 /** A problem's statements with a sentence or two of everyday scene around them. */

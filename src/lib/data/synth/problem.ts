@@ -82,6 +82,8 @@ export interface Built {
   restatement: string;
   /** The question's statements without the final question: narrative text for pretraining. */
   statements: string[];
+  /** The step each statement states (statements may be hoisted out of step order). */
+  statementSteps: number[];
 }
 
 /** Every operand and result stays below this: four digits at most. */
@@ -257,5 +259,6 @@ function renderProblem(
     steps,
     restatement,
     statements,
+    statementSteps: order,
   };
 }
