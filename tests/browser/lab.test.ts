@@ -6,6 +6,7 @@
 // - a reload during training, then a resume from the checkpoint (the progress in view, emptied
 //   fields blocking Start);
 // - a reload with the network off, which still opens the app on the default model;
+// - the bundled model's files, hashed in the page, against its checksums.json;
 // - a malformed data file, a file of the wrong type, whose errors are shown while the rest works;
 // - failures that say what to do next, the evaluation's progress within a batch, and the demo's
 //   status once it has stopped;
@@ -17,6 +18,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL_DIR, DEFAULT_MODEL_URL_PATH } from '../../src/lib/default-model';
 import { chromiumRequirement, launchChromium, type LaunchedChromium } from '../helpers/chromium';
 import { startHubServer, type HubServer } from '../helpers/hub-server';
 import { skipSuiteUnless } from '../helpers/shared';
@@ -237,6 +239,24 @@ describe('the lab, production build, in chromium', () => {
       await context.setOffline(false);
     }
     expect(errorsSince(errorsFrom)).toEqual([]);
+  });
+
+  it('serves the bundled model byte for byte as its checksums.json says (SHA-256 computed in the page)', { timeout: 120_000 }, async () => {
+    const { page } = browser!;
+    const { sha256 } = JSON.parse(readFileSync(path.join(REPO_ROOT, DEFAULT_MODEL_DIR, 'checksums.json'), 'utf8')) as { sha256: Record<string, string> };
+    await page.goto(`${server!.url}/?backend=wasm`);
+    const inPage = await page.evaluate(
+      async ({ base, files }) => {
+        const out: Record<string, string> = {};
+        for (const f of files) {
+          const digest = await crypto.subtle.digest('SHA-256', await (await fetch(`${base}${f}`)).arrayBuffer());
+          out[f] = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+        }
+        return out;
+      },
+      { base: DEFAULT_MODEL_URL_PATH, files: Object.keys(sha256) },
+    );
+    expect(inPage).toEqual(sha256);
   });
 
   it('shows what is wrong with a malformed data file, or a file of another type, and keeps working', { timeout: 300_000 }, async () => {
