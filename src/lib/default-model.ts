@@ -10,7 +10,7 @@ export const DEFAULT_MODEL_DIR = `public/models/${DEFAULT_MODEL_NAME}`;
 export const DEFAULT_MODEL_RECIPE = {
   seed: 7,
   tokenizer: { vocabSize: 1024, corpusDocs: 20000 },
-  /** Documents of problem statements, narrative and arithmetic facts: no worked answers. */
+  /** Pretraining documents (synth's pretrainCorpus, mixed as PRETRAIN_MIX says): no question with its answer. */
   corpus: { docs: 40000 },
   architecture: {
     hidden_size: 128,
