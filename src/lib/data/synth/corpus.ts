@@ -35,20 +35,22 @@ export function factBlock(d: Dice): string {
 /** The story, each statement followed by the quantity it makes: "… 5 more. 12 + 5 = 17 pencils now." */
 export function workedStory(d: Dice, built: Built): string {
   const said = new Set<number>();
+  /** The worked lines of the steps up to `last` not yet worked out, in step order. */
+  const workThrough = (last: number): string[] =>
+    built.steps.slice(0, last + 1).flatMap(({ step: s }, j) => {
+      if (said.has(j)) return [];
+      said.add(j);
+      return [`${s.a} ${d.pick(SYMBOLS[s.op])} ${s.b} = ${s.result} ${s.description}.`];
+    });
   const lines = built.statements.map((statement, i) => {
     const step = built.statementSteps[i];
-    // A hoisted fact ("An hour has 60 minutes.") comes before the step it serves: said there.
-    if (built.steps.slice(0, step).some((_, j) => !said.has(j))) return statement;
-    const calcs: string[] = [];
-    for (let j = 0; j <= step; j++) {
-      if (said.has(j)) continue;
-      said.add(j);
-      const s = built.steps[j].step;
-      calcs.push(`${s.a} ${d.pick(SYMBOLS[s.op])} ${s.b} = ${s.result} ${s.description}.`);
-    }
-    return `${statement} ${calcs.join(' ')}`.trim();
+    // A hoisted fact ("An hour has 60 minutes.") comes before the steps it follows: its quantity
+    // is worked out once those are.
+    const hoisted = built.steps.slice(0, step).some((_, j) => !said.has(j));
+    return hoisted ? statement : [statement, ...workThrough(step)].join(' ');
   });
-  return lines.join(d.chance(0.5) ? '\n' : ' ');
+  const rest = workThrough(built.steps.length - 1);
+  return [...lines, ...(rest.length ? [rest.join(' ')] : [])].join(d.chance(0.5) ? '\n' : ' ');
 }
 
 /** Copying practice: the story, then the numbers it states, in order. */

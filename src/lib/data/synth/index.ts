@@ -137,7 +137,7 @@ export function synthEvalSet(opts: SynthOptions): SynthEvalRecord[] {
 
 const pretrainRecord = (seed: number, index: number) => record(STREAM.pretrain, seed, index, [1, 4], `synth-pretrain-${seed}`);
 
-/** The problems behind `pretrainCorpus` (its fact blocks draw no problem of their own, but one is drawn for every document). */
+/** The problem drawn for each `pretrainCorpus` document (a fact block draws one too, and does not print it). */
 export function pretrainProblems(opts: { n: number; seed: number }): SynthProblem[] {
   checkOptions(opts);
   return Array.from({ length: opts.n }, (_, i) => pretrainRecord(opts.seed, i).built.problem);
