@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { generate } from '../models/generate';
 import { initModel } from '../models/init';
 import { BENCH_10M } from './configs';
+import { median } from './timing';
 
 export interface InferenceBenchOptions {
   promptLength: number;
@@ -18,11 +19,6 @@ export interface InferenceFigures {
   decodeTokensPerS: number;
   prefillMs: number;
   msPerDecodedToken: number;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 export async function benchInference(opts: InferenceBenchOptions = INFERENCE_DEFAULTS): Promise<InferenceFigures> {

@@ -9,10 +9,10 @@ import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { BACKEND_DEFAULTS, initBackend } from '../models/backend';
 import { initModel } from '../models/init';
-import { Rng } from '../models/random';
-import type { TokenizedExample } from '../src/lib/data/tokenize';
 import { Trainer } from '../src/lib/train/trainer';
 import { BENCH_10M } from './configs';
+import { matmulMs, median } from './timing';
+import { syntheticRows } from './training';
 
 export const THREADS_BENCH = {
   /** Square matmul [n, n] · [n, n], timed `runs` times after `warmup` untimed ones. */
@@ -23,41 +23,15 @@ export const THREADS_BENCH = {
   training: { batch: 4, seqLength: 128, warmupSteps: 1, steps: 3 },
 };
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 async function trainingStepMs(): Promise<number> {
   const { batch, seqLength, warmupSteps, steps } = THREADS_BENCH.training;
-  const rng = new Rng(7);
-  const rows: TokenizedExample[] = Array.from({ length: batch }, (_, line) => ({
-    line,
-    ids: Array.from({ length: seqLength }, () => Math.floor(rng.next() * BENCH_10M.vocabSize)),
-    mask: new Array<number>(seqLength).fill(1),
-    promptTokens: 0,
-    completionTokens: seqLength,
-    truncated: false,
-  }));
   const model = initModel(BENCH_10M, { seed: 1 });
-  const trainer = new Trainer(model, { train: rows }, { mode: 'full', batchSize: batch, maxLength: seqLength, maxSteps: warmupSteps + steps });
+  const trainer = new Trainer(model, { train: syntheticRows(BENCH_10M, batch, seqLength) }, { mode: 'full', batchSize: batch, maxLength: seqLength, maxSteps: warmupSteps + steps });
   const result = await trainer.run();
   trainer.dispose();
   model.dispose();
   const tokensPerS = median(result.history.slice(warmupSteps).map((m) => m.tokensPerSecond));
   return ((batch * seqLength) / tokensPerS) * 1000;
-}
-
-async function matmulMs(n: number, warmup: number, runs: number): Promise<number> {
-  const a = tf.randomUniform([n, n], -1, 1, 'float32', 1);
-  const b = tf.randomUniform([n, n], -1, 1, 'float32', 2);
-  const times: number[] = [];
-  for (let i = 0; i < warmup + runs; i++) {
-    const t0 = performance.now();
-    const c = tf.matMul(a, b);
-    await c.data();
-    c.dispose();
-    if (i >= warmup) times.push(performance.now() - t0);
-  }
-  tf.dispose([a, b]);
-  return median(times);
 }
 
 async function main() {

@@ -27,6 +27,7 @@ import type { TrainRun, TrainRunResult } from '../tests/browser/train-page';
 import { CHROMIUM_PATH, chromiumRequirement, withTimeout } from '../tests/helpers/chromium';
 import { startHubServer } from '../tests/helpers/hub-server';
 import { startViteServer } from '../tests/helpers/vite-server';
+import { median } from './timing';
 
 const BACKENDS = ['webgpu', 'webgl', 'wasm'] as const satisfies readonly BackendName[];
 type Backend = (typeof BACKENDS)[number];
@@ -52,11 +53,6 @@ function intOption(name: string, fallback: number): number {
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, not ${text}`);
   return n;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 interface Row {
   asked: Backend;

@@ -14,6 +14,7 @@ import { trainConfig, type TrainConfig } from '../src/lib/train/config';
 import { estimateTrainingMemory, type TrainingMemoryEstimate } from '../src/lib/train/memory';
 import { Trainer } from '../src/lib/train/trainer';
 import type { TrainingPlan } from './configs';
+import { median } from './timing';
 
 export interface OpTime {
   op: string;
@@ -37,17 +38,12 @@ export interface TrainingFigures {
   ops: OpTime[];
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
 /**
  * Random token rows with every token masked in, so every position but the first is trained. The torch
  * reference masks half its labels but still runs the LM head on every position; our loss runs it only
  * where a token is trained, so training them all makes the two do the same work.
  */
-function syntheticRows(model: LlamaConfig, batch: number, length: number): TokenizedExample[] {
+export function syntheticRows(model: LlamaConfig, batch: number, length: number): TokenizedExample[] {
   const rng = new Rng(7);
   return Array.from({ length: batch }, (_, line) => ({
     line,

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendInfo, type BackendName } from '../../models/backend';
 import { wasmPaths } from '../../models/backend-wasm-paths.browser';
+import { matmulMs } from '../../bench/timing';
 
 /** The two WebGPU limits that cap a model's tensors, as the adapter offers them and as tfjs's device got them. */
 interface GpuLimits {
@@ -80,17 +81,4 @@ window.runBackend = async (preferred, threads) => {
   };
 };
 
-window.benchMatmul = async (n, warmup, runs) => {
-  const a = tf.tensor2d(values(n * n, 1), [n, n]);
-  const b = tf.tensor2d(values(n * n, 2), [n, n]);
-  const times: number[] = [];
-  for (let i = 0; i < warmup + runs; i++) {
-    const t0 = performance.now();
-    const c = tf.matMul(a, b);
-    await c.data();
-    c.dispose();
-    if (i >= warmup) times.push(performance.now() - t0);
-  }
-  tf.dispose([a, b]);
-  return times.sort((x, y) => x - y)[Math.floor(times.length / 2)];
-};
+window.benchMatmul = matmulMs;
