@@ -4,6 +4,8 @@
 // different ones).
 import { describe, expect, it } from 'vitest';
 import { isHeldOut, pretrainCorpus, pretrainProblems, synthDataset, synthEvalSet } from '../src/lib/data/synth';
+import { factBlock } from '../src/lib/data/synth/corpus';
+import { Dice } from '../src/lib/data/synth/rng';
 import { DEFAULT_MODEL_RECIPE } from '../src/lib/default-model';
 
 /** The numbers a question states, as a multiset. */
@@ -40,5 +42,13 @@ describe('held-out synthetic problems', () => {
     expect(evalItems.every((r) => isHeldOut(r.question))).toBe(true);
     expect(train.some((r) => isHeldOut(r.question))).toBe(false);
     expect(pretrain.some((p) => isHeldOut(p.question))).toBe(false);
+  });
+
+  it("pretraining's arithmetic facts skip held-out operand pairs", () => {
+    const facts = Array.from({ length: 500 }, (_, i) => factBlock(new Dice(i)).split('\n')).flat();
+    const pairs = facts.map((line) => /^(\d+) \S (\d+) = \d+/.exec(line)!.slice(1, 3).join(' '));
+    expect(pairs.length).toBeGreaterThan(3000);
+    // One pair in eight would be held out by chance: thousands of draws would hit hundreds.
+    expect(pairs.filter(isHeldOut)).toEqual([]);
   });
 });

@@ -7,25 +7,38 @@
 // - blocks of arithmetic facts, with units as the answers write them.
 import { apply, MAX_VALUE, type Built, type Op } from './problem';
 import type { Dice } from './rng';
+import { isHeldOut } from './held-out';
 import { ALL_OBJECTS, NAMES, PLACES, RELATIVES, SHOPS, TOWNS } from './lexicon';
 
 /** The symbols of the worked answers (writers.ts) and of GSM8K's solutions. */
 const SYMBOLS: Record<Op, readonly string[]> = { '+': ['+'], '-': ['-'], '*': ['×', '×', '*'], '/': ['÷', '÷', '/'] };
-const OPS: readonly Op[] = ['+', '-', '*', '/'];
 
-/** One fact "a op b = r" with operands shaped like the problems' steps: small, often 2–3 digits. */
+/** A number with `digits` digits, at least 2 (×1, ÷1 and +0 teach nothing). */
+const ofDigits = (d: Dice, digits: number) => d.int(Math.max(2, 10 ** (digits - 1)), 10 ** digits - 1);
+
+/**
+ * One fact "a op b = r" shaped like the problems' steps (counted over synth's problems: sums of two
+ * 2-digit numbers, a 1-digit number times a 2-digit one, 3-digit minus 2-digit, 2–3 digits ÷ 1 digit
+ * are the common ones). Its operands are never a held-out tuple, as problems' are not.
+ */
 function fact(d: Dice): string {
-  const op = d.pick(OPS);
-  const a = d.int(1, d.pick([9, 20, 99, 99, 999]));
-  const small = d.int(2, d.pick([9, 12, 20]));
-  const capped = Math.max(1, Math.min(a, Math.floor(MAX_VALUE / small)));
-  const [x, y] =
-    op === '+' ? [a, d.int(1, d.pick([9, 50, 99, 999]))]
-    : op === '-' ? [a, d.int(1, a)]
-    : op === '*' ? [capped, small]
-    : [capped * small, small];
-  const line = `${x} ${d.pick(SYMBOLS[op])} ${y} = ${apply(x, op, y)}`;
-  return d.chance(0.5) ? `${line} ${d.pick(ALL_OBJECTS).many}.` : line;
+  for (;;) {
+    const op = d.pick(['+', '+', '*', '*', '-', '/'] as const);
+    let x: number, y: number;
+    if (op === '+') [x, y] = [ofDigits(d, d.pick([1, 2, 2, 2, 3])), ofDigits(d, d.pick([1, 2, 2, 2, 3]))];
+    else if (op === '-') {
+      x = ofDigits(d, d.pick([2, 2, 3]));
+      y = Math.min(x - 1, ofDigits(d, d.int(1, String(x).length)));
+    } else {
+      const [small, big] = [ofDigits(d, d.pick([1, 1, 1, 2])), ofDigits(d, d.pick([1, 2, 2, 3]))];
+      if (op === '*') [x, y] = d.chance(0.5) ? [small, big] : [big, small];
+      else [x, y] = [small * big, small];
+    }
+    const result = apply(x, op, y);
+    if (result > MAX_VALUE || isHeldOut(`${x} ${y}`)) continue;
+    const line = `${x} ${d.pick(SYMBOLS[op])} ${y} = ${result}`;
+    return d.chance(0.5) ? `${line} ${d.pick(ALL_OBJECTS).many}.` : line;
+  }
 }
 
 export function factBlock(d: Dice): string {

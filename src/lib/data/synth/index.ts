@@ -12,6 +12,9 @@ import { Dice, hash32, STREAM } from './rng';
 import { FAMILIES } from './templates';
 import { writeGeneration, writeOriginal } from './writers';
 import { factBlock, narrative, numbersRestated, workedStory } from './corpus';
+import { HELD_OUT_SHARE, isHeldOut } from './held-out';
+
+export { isHeldOut };
 
 export type { SynthProblem, SynthStep };
 
@@ -56,15 +59,6 @@ function difficultyRange(d: SynthOptions['difficulty']): [number, number] {
 function checkOptions(opts: { n: number; seed: number }): void {
   if (!Number.isInteger(opts.n) || opts.n < 0) throw new Error(`synth: n must be a non-negative integer, got ${opts.n}`);
   if (!Number.isInteger(opts.seed)) throw new Error(`synth: seed must be an integer, got ${opts.seed}`);
-}
-
-/** One tuple of numbers in this many is held out for evaluation. */
-const HELD_OUT_SHARE = 8;
-
-/** Whether a question's tuple of numbers is held out for evaluation. */
-export function isHeldOut(question: string): boolean {
-  const numbers = (question.match(/\d+/g) ?? []).map(Number).sort((a, b) => a - b);
-  return hash32(...numbers, numbers.length) % HELD_OUT_SHARE === 0;
 }
 
 /**
@@ -144,7 +138,7 @@ export function pretrainProblems(opts: { n: number; seed: number }): SynthProble
 }
 
 /** The mix of pretraining documents, in percent; see corpus.ts for why each is there. */
-export const PRETRAIN_MIX = { question: 20, workedStory: 35, numbersRestated: 15, facts: 20, narrative: 10 };
+export const PRETRAIN_MIX = { question: 10, workedStory: 35, numbersRestated: 10, facts: 35, narrative: 10 };
 
 /** `n` plain-text documents for pretraining (PRETRAIN_MIX). No solutions and no answer markers. */
 export function pretrainCorpus(opts: { n: number; seed: number }): string[] {
