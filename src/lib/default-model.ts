@@ -11,7 +11,7 @@ export const DEFAULT_MODEL_RECIPE = {
   seed: 7,
   tokenizer: { vocabSize: 1024, corpusDocs: 20000 },
   /** Pretraining documents (synth's pretrainCorpus, mixed as PRETRAIN_MIX says): no question with its answer. */
-  corpus: { docs: 40000 },
+  corpus: { docs: 160000 },
   architecture: {
     hidden_size: 128,
     intermediate_size: 352,
@@ -25,14 +25,14 @@ export const DEFAULT_MODEL_RECIPE = {
   },
   train: {
     learningRate: 2e-3,
-    warmupSteps: 40,
+    warmupSteps: 60,
     schedule: 'cosine' as const,
     minLrRatio: 0.1,
     weightDecay: 0.1,
     batchSize: 16,
     maxLength: 256,
     packing: true,
-    maxSteps: 450,
-    checkpointEvery: 25,
+    maxSteps: 2200,
+    checkpointEvery: 50,
   },
 };
