@@ -15,6 +15,8 @@ export interface ExperimentRow {
   synthEasy: Cell;
   synthByDifficulty: Record<string, Cell>;
   gsm8k: Cell | null;
+  /** The GSM8K items whose solutions take one or two calculations. */
+  gsm8kEasy?: Cell | null;
 }
 
 export interface ExperimentResults {
@@ -37,6 +39,7 @@ export function columns(r: ExperimentResults): Column[] {
   const cols: Column[] = difficulties.map((d) => ({ name: `synthetic ${d.replace('d', 'difficulty ')}`, cell: (row) => row.synthByDifficulty[d] ?? null }));
   cols.push({ name: 'synthetic, difficulty 1–2', cell: (row) => row.synthEasy });
   cols.push({ name: 'synthetic, all', cell: (row) => row.synth });
+  if (r.rows.some((row) => row.gsm8kEasy)) cols.push({ name: 'GSM8K test, 1–2 calculations', cell: (row) => row.gsm8kEasy ?? null });
   if (r.rows.some((row) => row.gsm8k)) cols.push({ name: 'GSM8K test', cell: (row) => row.gsm8k });
   return cols;
 }

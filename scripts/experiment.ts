@@ -54,6 +54,9 @@ async function evaluate(model: string, data: EvalDataSource, outDir: string, lim
   return runEvaluation(spec, { post: quiet, cancelled: () => false, store: () => Promise.resolve(nodeFolderStore(outDir)), outFolder: outDir });
 }
 
+/** Calculation steps of a GSM8K solution: its <<a*b=c>> annotations. */
+const calculations = (solution: string) => (solution.match(/<</g) ?? []).length;
+
 async function main() {
   const started = Date.now();
   tf.enableProdMode();
@@ -81,12 +84,15 @@ async function main() {
     const synthEval = await evaluate(model, synth, path.join(dir, 'eval-synth'));
     const samples = synthEval.samples;
     results.promptStyle = String(synthEval.results.config.prompt_style);
-    const gsm = gsm8k ? cell((await evaluate(model, gsm8k, path.join(dir, 'eval-gsm8k'), plan.gsm8kItems)).samples) : null;
+    const gsmSamples = gsm8k ? (await evaluate(model, gsm8k, path.join(dir, 'eval-gsm8k'), plan.gsm8kItems)).samples : null;
+    const gsm = gsmSamples && cell(gsmSamples);
+    // Word problems phrased unlike the templates, as short as the synthetic difficulty 1–2 ones.
+    const gsmEasy = gsmSamples && cell(gsmSamples.filter((s) => calculations(String(s.doc.answer)) <= 2));
     const byDifficulty: Record<string, Cell> = {};
     for (const d of [...new Set(samples.map((s) => s.doc.difficulty).filter((x) => x !== undefined))].sort()) {
       byDifficulty[`d${d}`] = cell(samples.filter((s) => s.doc.difficulty === d));
     }
-    const row = { name, training, synth: cell(samples), synthEasy: cell(samples.filter((s) => (s.doc.difficulty ?? 0) <= 2)), synthByDifficulty: byDifficulty, gsm8k: gsm };
+    const row = { name, training, synth: cell(samples), synthEasy: cell(samples.filter((s) => (s.doc.difficulty ?? 0) <= 2)), synthByDifficulty: byDifficulty, gsm8k: gsm, gsm8kEasy: gsmEasy };
     results.rows.push(row);
     log(`${name}: synthetic ${(100 * row.synth.accuracy).toFixed(1)}%${gsm ? `, GSM8K ${(100 * gsm.accuracy).toFixed(1)}%` : ''} (eval ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   };

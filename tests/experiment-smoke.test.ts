@@ -20,18 +20,25 @@ describe('experiment --smoke', () => {
     const results = JSON.parse(readFileSync(path.join(tmp, 'results.json'), 'utf8'));
     expect(results.rows.map((r: { name: string }) => r.name)).toEqual(['base (no fine-tuning)', 'original', 'answer', 'think-summary', 'full']);
     for (const row of results.rows) {
-      for (const cell of [row.synth, row.synthEasy, ...(withGsm8k ? [row.gsm8k] : [])]) {
+      for (const cell of [row.synth, row.synthEasy, ...(withGsm8k ? [row.gsm8k, row.gsm8kEasy] : [])]) {
         expect(cell.accuracy).toBeGreaterThanOrEqual(0);
         expect(cell.accuracy).toBeLessThanOrEqual(1);
         expect(cell.stderr).toBeGreaterThanOrEqual(0);
       }
+    }
+    if (withGsm8k) {
+      // The easy GSM8K column counts the evaluated items whose solutions have at most two <<…>> calculations.
+      const items = readFileSync(sharedPath('data', 'gsm8k', 'test.jsonl'), 'utf8').split('\n').slice(0, results.plan.gsm8kItems);
+      const easy = items.filter((l) => JSON.parse(l).answer.split('<<').length - 1 <= 2).length;
+      expect(easy).toBeGreaterThan(0);
+      expect(results.rows.map((r: { gsm8kEasy: { n: number } }) => r.gsm8kEasy.n)).toEqual(results.rows.map(() => easy));
     }
     const table = readFileSync(path.join(tmp, 'results.md'), 'utf8').trim().split('\n').filter((l) => l.startsWith('|'));
     expect(table).toHaveLength(2 + 5);
     const width = table[0].split('|').length;
     expect(table.every((l) => l.split('|').length === width)).toBe(true);
     expect(table[0]).toMatch(/\| SFT data \| .*synthetic, difficulty 1–2.*\| synthetic, all .*\| train loss \|/);
-    if (withGsm8k) expect(table[0]).toContain('GSM8K test');
+    if (withGsm8k) expect(table[0]).toMatch(/GSM8K test, 1–2 calculations \(n=\d+\) \| GSM8K test \(n=\d+\)/);
     for (const line of table.slice(2)) expect(line).toMatch(/\d+\.\d ± \d+\.\d/);
     expect(existsSync(path.join(tmp, 'chart.svg'))).toBe(true);
     expect(readFileSync(path.join(tmp, 'chart.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
