@@ -11,7 +11,7 @@ export const DEFAULT_MODEL_RECIPE = {
   seed: 7,
   tokenizer: { vocabSize: 1024, corpusDocs: 20000 },
   /** Pretraining documents (synth's pretrainCorpus, mixed as PRETRAIN_MIX says): no question with its answer. */
-  corpus: { docs: 160000 },
+  corpus: { docs: 200000 },
   architecture: {
     hidden_size: 128,
     intermediate_size: 352,
@@ -32,7 +32,7 @@ export const DEFAULT_MODEL_RECIPE = {
     batchSize: 16,
     maxLength: 256,
     packing: true,
-    maxSteps: 2200,
+    maxSteps: 3600,
     checkpointEvery: 50,
   },
 };

@@ -138,7 +138,7 @@ export function pretrainProblems(opts: { n: number; seed: number }): SynthProble
 }
 
 /** The mix of pretraining documents, in percent; see corpus.ts for why each is there. */
-export const PRETRAIN_MIX = { question: 10, workedStory: 35, numbersRestated: 10, facts: 35, narrative: 10 };
+export const PRETRAIN_MIX = { question: 10, workedStory: 45, numbersRestated: 5, facts: 35, narrative: 5 };
 
 /** `n` plain-text documents for pretraining (PRETRAIN_MIX). No solutions and no answer markers. */
 export function pretrainCorpus(opts: { n: number; seed: number }): string[] {
