@@ -51,10 +51,12 @@ class Lab {
   }
 
   /** Forgets the run and deletes its files (checkpoint, exports, eval outputs). */
+  // The list drops an entry once its file is gone from storage, not before: a reload right after
+  // the list changes must not bring it back.
   async remove(id: string): Promise<void> {
-    this.runs = this.runs.filter((r) => r.id !== id);
     try {
       await (await this.#runStore()).remove(id);
+      this.runs = this.runs.filter((r) => r.id !== id);
       await removeOpfsPath(runPath(id));
     } catch (e) {
       this.storageError = `Run ${id} could not be deleted: ${(e as Error).message}`;
@@ -63,9 +65,9 @@ class Lab {
 
   /** Deletes a damaged run file, and the files of the run its name gives (checkpoint, exports, eval outputs). */
   async removeDamaged(file: DamagedRunFile): Promise<void> {
-    this.damaged = this.damaged.filter((d) => d.name !== file.name);
     try {
       await (await this.#runStore()).removeFile(file.name);
+      this.damaged = this.damaged.filter((d) => d.name !== file.name);
       if (file.runId) await removeOpfsPath(runPath(file.runId));
     } catch (e) {
       this.storageError = `${file.path} could not be deleted: ${(e as Error).message}`;
