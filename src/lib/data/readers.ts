@@ -5,7 +5,7 @@
 import { DataSourceError, describeSource, openChunks, openRandomAccess, sourceName, type DataSource, type FetchOptions } from './byte-sources';
 import { isSpace, readJsonArray } from './json-array';
 import { readJsonLines } from './jsonl';
-import { readParquetRows } from './parquet';
+import { PARQUET_CODECS, readParquetRows } from './parquet';
 import type { ReadItem } from './types';
 
 export { DataSourceError, describeSource, type DataSource };
@@ -52,12 +52,22 @@ async function* readParquet(source: DataSource, opts: ReadOptions): AsyncGenerat
   } catch (e) {
     if (opts.signal?.aborted) throw e;
     const message = (e as Error).message;
-    // Plain hyparquet reads SNAPPY and uncompressed files; GZIP, ZSTD, etc. need hyparquet-compressors.
-    const hint = /unsupported compression/i.test(message) ? ' Re-save the file with SNAPPY compression (or none).' : '';
-    throw new DataSourceError(`Could not read ${describeSource(source)} as Parquet: ${message}.${hint}`);
+    throw new DataSourceError(`Could not read ${describeSource(source)} as Parquet: ${message}.${codecHint(message)}`);
   } finally {
     await access.close();
   }
+}
+
+/** For a codec with no decompressor (LZO): which one the file uses and which ones are read. */
+function codecHint(message: string): string {
+  const m = /unsupported compression codec:?\s*(\w+)?/i.exec(message);
+  if (!m) return '';
+  const codec = m[1] ?? 'a codec';
+  const read = PARQUET_CODECS.filter((c) => c !== 'UNCOMPRESSED');
+  return (
+    ` The file is compressed with ${codec}, which Distill Lab cannot decompress; it reads ${read.join(', ')} and uncompressed Parquet.` +
+    ` Re-save the file with one of those (ZSTD and SNAPPY are the usual choices).`
+  );
 }
 
 function formatFromName(name: string): DataFormat | null {
