@@ -2,11 +2,12 @@
 // flags in, status lines out, results.json and samples.jsonl in DIR.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { BACKEND_OPTION, command, DATA_OPTIONS, FORCE_OPTION, THREADS_OPTION, UsageError, type OptionValues } from '../args';
+import { asUsage, BACKEND_OPTION, command, DATA_OPTIONS, FORCE_OPTION, THREADS_OPTION, UsageError, type OptionValues } from '../args';
+import { evalDataSource } from '../eval-data';
 import { checkLocalPath, log } from '../load';
-import { parseDifficultyFlag } from './synth';
-import type { EvalFieldMap } from '../../src/lib/eval/data';
+import { parseEvalFieldMap } from '../../src/lib/eval/data';
 import { EVAL_DEFAULTS } from '../../src/lib/eval/runner';
+import { NUMERIC_TOLERANCE } from '../../src/lib/eval/scoring';
 import { TASK_NAMES } from '../../src/lib/eval/tasks';
 import { EVAL_DATA_DEFAULTS } from '../../src/lib/pipeline/defaults';
 import { runEvaluation, type EvalEvent } from '../../src/lib/pipeline/evaluate';
@@ -15,24 +16,8 @@ import { nodeFolderStore } from '../../src/lib/storage/node-store';
 
 type Values = OptionValues<typeof evalCommand.options>;
 
-function parseEvalFieldMap(spec: string): EvalFieldMap {
-  const map: EvalFieldMap = {};
-  for (const part of spec.split(',')) {
-    const [key, field] = part.split('=').map((s) => s.trim());
-    if ((key !== 'question' && key !== 'answer') || !field) throw new UsageError(`--field-map: expected question=FIELD,answer=FIELD, got "${part}"`);
-    map[key] = field;
-  }
-  return map;
-}
-
 /** --data: "synth", "hub:test" / "hub:train" (openai/gsm8k on the hub), or a file path / URL. */
-function dataSource(v: Values): EvalDataSource {
-  if (v.data === 'synth') return { kind: 'synth', n: v['synth-n'], seed: v['synth-seed'], ...(v.difficulty && { difficulty: parseDifficultyFlag(v.difficulty) }) };
-  const hub = /^hub:(train|test)$/.exec(v.data);
-  if (hub) return { kind: 'hub', split: hub[1] as 'train' | 'test' };
-  if (v.data.startsWith('hub:')) throw new UsageError(`--data ${v.data}: the hub's GSM8K splits are hub:train and hub:test`);
-  return { kind: 'url', url: v.data };
-}
+const dataSource = (v: Values): EvalDataSource => evalDataSource(v.data, { n: v['synth-n'], seed: v['synth-seed'], difficulty: v.difficulty }, '--data');
 
 /**
  * gsm8k's few-shot pool, when the pipeline cannot choose it: --fewshot-data, else the train.jsonl
@@ -48,13 +33,20 @@ function fewshotFile(v: Values, data: EvalDataSource): string | undefined {
 export const evalCommand = command({
   summary: 'Evaluate a model on GSM8K-style items (harness-compatible scoring); writes results.json and samples.jsonl',
   usage: 'eval --model SRC --data D [--task T] [--limit N] [--batch B] [--max-new-tokens N] --out DIR [--json]',
+  about: `Gold answers are GSM8K solutions ending "#### N" (scored by exact_match, as the harness does), or
+numbers: a JSON number or a string holding only one (42, -3.5, "1,234"). A numeric gold is also
+scored by value, PAL's rule: right when |answer - gold| < ${NUMERIC_TOLERANCE} (results.json: numeric_match,…).
+PAL's files ({"input","target"}: GSM-Hard, SVAMP, ASDiv, MAWPS) need no field map:
+  eval --model M --data gsmhardv2.jsonl --task chat --out runs/gsm-hard
+SVAMP's own file ({"Body","Question","Answer"}) joins body and question with one space:
+  eval --model M --data SVAMP.json --field-map question=Body+Question,answer=Answer --task chat --out runs/svamp`,
   options: {
     model: { kind: 'string', arg: 'SRC', required: true, help: 'model folder, http(s) URL, or Hugging Face id' },
     data: {
       kind: 'string',
       arg: 'D',
       required: true,
-      help: 'a JSONL/JSON/Parquet file or URL in GSM8K\'s schema ({"question","answer"} ending "#### N"),\nhub:test or hub:train (openai/gsm8k\'s Parquet from the hub),\nor synth (the synthetic teacher\'s held-out split: --synth-n, --synth-seed, --difficulty)',
+      help: 'a JSONL/JSON/Parquet file or URL in GSM8K\'s schema ({"question","answer"} ending "#### N")\nor with a number as the answer (PAL\'s {"input","target"}; other names: --field-map),\nhub:test or hub:train (openai/gsm8k\'s Parquet from the hub),\nor synth (the synthetic teacher\'s held-out split: --synth-n, --synth-seed, --difficulty)',
     },
     task: {
       kind: 'choice',
@@ -68,7 +60,7 @@ export const evalCommand = command({
     'subset-seed': { kind: 'number', arg: 'S', integer: true, min: 0, help: 'with --limit N: N items drawn with seed S instead of the first' },
     batch: { kind: 'number', arg: 'B', integer: true, min: 1, default: EVAL_DEFAULTS.batchSize, help: 'prompts decoded together' },
     'max-new-tokens': { kind: 'number', integer: true, min: 1, default: EVAL_DEFAULTS.maxNewTokens, help: 'tokens generated at most per item' },
-    'field-map': { kind: 'string', arg: 'MAP', help: 'question=FIELD,answer=FIELD for other schemas' },
+    'field-map': { kind: 'string', arg: 'MAP', help: 'question=FIELD,answer=FIELD for other schemas; + joins question fields\nwith a space, e.g. question=Body+Question,answer=Answer (SVAMP)' },
     'fewshot-data': { kind: 'string', arg: 'FILE', help: "gsm8k's few-shot pool, a GSM8K-schema train file\n(default: the hub's or the synthetic train split, or train.jsonl beside a local data file)" },
     'prompt-style': { ...DATA_OPTIONS['prompt-style'], help: `chat task: ${DATA_OPTIONS['prompt-style'].help}` },
     'synth-n': { kind: 'number', integer: true, min: 1, default: EVAL_DATA_DEFAULTS.synthN, help: 'synth: items in the held-out split' },
@@ -105,7 +97,7 @@ export const evalCommand = command({
         batchSize: v.batch,
         maxNewTokens: v['max-new-tokens'],
         promptStyle: v['prompt-style'],
-        fieldMap: v['field-map'] === undefined ? undefined : parseEvalFieldMap(v['field-map']),
+        fieldMap: v['field-map'] === undefined ? undefined : asUsage(() => parseEvalFieldMap(v['field-map']!), '--field-map: '),
         fewshot: fewshotFile(v, data),
         backend: v.backend,
         endpoint: v.endpoint,

@@ -5,7 +5,8 @@ import { generate, type FinishReason } from '../../../models/generate';
 import type { TextTokenizer } from '../../../models/tokenizer';
 import type { PromptStyle } from '../data/prompt-format';
 import { writeJson, type FileStore } from '../storage/file-store';
-import { applyStops, scoreCompletion, TASK_RULES, type FilterName, type ScoredSample, type TaskName } from './scoring';
+import { goldKindOf, type GoldKind } from './gold';
+import { applyStops, NUMERIC_TOLERANCE, scoreCompletion, TASK_RULES, type FilterName, type ScoredSample, type TaskName } from './scoring';
 import { mean, sampleStderr } from './stats';
 import { FEWSHOT_DEFAULTS, promptIds, promptText, type EvalDoc } from './tasks';
 
@@ -55,18 +56,21 @@ export interface EvalResults {
 
 const FILTERS: FilterName[] = ['strict-match', 'flexible-extract'];
 
-/** The harness's metric keys for a set of samples: "exact_match,strict-match" and its stderr. */
-export function taskMetrics(task: TaskName, samples: SampleRecord[]): TaskMetrics {
+/**
+ * The harness's metric keys for a set of samples: "exact_match,strict-match" and its stderr; for a
+ * numeric gold also "numeric_match,strict-match" and so on (samples.jsonl's numeric_match).
+ */
+export function taskMetrics(task: TaskName, samples: ScoredSample[], gold: GoldKind = 'gsm8k'): TaskMetrics {
   const m: TaskMetrics = { alias: task, n: samples.length };
-  for (const f of FILTERS) {
-    const xs = samples.map((s) => s.exact_match[f]);
-    m[`exact_match,${f}`] = mean(xs);
-    m[`exact_match_stderr,${f}`] = sampleStderr(xs);
-  }
-  if (task === 'chat') {
-    const xs = samples.map((s) => s.answer!.exact);
-    m['exact_match,chat-extract'] = mean(xs);
-    m['exact_match_stderr,chat-extract'] = sampleStderr(xs);
+  const put = (metric: 'exact_match' | 'numeric_match', filter: string, xs: number[]) => {
+    m[`${metric},${filter}`] = mean(xs);
+    m[`${metric}_stderr,${filter}`] = sampleStderr(xs);
+  };
+  for (const f of FILTERS) put('exact_match', f, samples.map((s) => s.exact_match[f]));
+  if (task === 'chat') put('exact_match', 'chat-extract', samples.map((s) => s.answer!.exact));
+  if (gold === 'number') {
+    for (const f of FILTERS) put('numeric_match', f, samples.map((s) => s.numeric_match![f]));
+    if (task === 'chat') put('numeric_match', 'chat-extract', samples.map((s) => s.answer!.numeric!));
   }
   return m;
 }
@@ -76,6 +80,7 @@ export async function runEval(model: LlamaModel, tokenizer: TextTokenizer, docs:
   const batchSize = opts.batchSize ?? EVAL_DEFAULTS.batchSize;
   const maxNewTokens = opts.maxNewTokens ?? EVAL_DEFAULTS.maxNewTokens;
   const rules = TASK_RULES[opts.task];
+  const gold = goldKindOf(docs);
   const promptOpts = { tokenizer, style: opts.style, fewshotPool: opts.fewshotPool, fewshotSeed: opts.fewshotSeed };
   const prompts = docs.map((doc) => ({ doc, text: promptText(opts.task, doc, promptOpts), ids: promptIds(opts.task, doc, promptOpts) }));
   // Longest first, so each batch pads little; results go back in document order.
@@ -118,7 +123,7 @@ export async function runEval(model: LlamaModel, tokenizer: TextTokenizer, docs:
         completion,
         generated_tokens: out.ids[r].length,
         finish_reason: out.finishReasons[r],
-        ...scoreCompletion(opts.task, completion, doc.answer),
+        ...scoreCompletion(opts.task, completion, doc.answer, doc.gold),
       };
     });
     const done = Math.min(order.length, start + batchSize);
@@ -126,7 +131,7 @@ export async function runEval(model: LlamaModel, tokenizer: TextTokenizer, docs:
   }
   const seconds = (performance.now() - started) / 1000;
   const results: EvalResults = {
-    results: { [opts.task]: taskMetrics(opts.task, samples) },
+    results: { [opts.task]: taskMetrics(opts.task, samples, gold) },
     'n-samples': { [opts.task]: { original: docs.length, effective: samples.length } },
     config: {
       task: opts.task,
@@ -136,6 +141,8 @@ export async function runEval(model: LlamaModel, tokenizer: TextTokenizer, docs:
       ...(opts.task === 'gsm8k' && { fewshot_seed: opts.fewshotSeed ?? FEWSHOT_DEFAULTS.seed }),
       ...(opts.task === 'chat' && { prompt_style: opts.style ?? 'plain' }),
       until: rules.until,
+      gold,
+      ...(gold === 'number' && { numeric_tolerance: NUMERIC_TOLERANCE }),
     },
     timing: {
       seconds,
@@ -147,7 +154,7 @@ export async function runEval(model: LlamaModel, tokenizer: TextTokenizer, docs:
   };
   const difficulties = [...new Set(samples.map((s) => s.doc.difficulty).filter((d) => d !== undefined))].sort();
   if (difficulties.length) {
-    results.by_difficulty = Object.fromEntries(difficulties.map((d) => [String(d), taskMetrics(opts.task, samples.filter((s) => s.doc.difficulty === d))]));
+    results.by_difficulty = Object.fromEntries(difficulties.map((d) => [String(d), taskMetrics(opts.task, samples.filter((s) => s.doc.difficulty === d), gold)]));
   }
   return { results, samples };
 }

@@ -1,6 +1,7 @@
 // GSM8K scoring exactly as lm-evaluation-harness v3.0 does it (../shared/data/lm-eval/*.yaml):
 // stop sequences, the RegexFilter + take_first filters, and exact_match with regexes_to_ignore.
 // The task files' patterns are Python `re` syntax; pythonRegExp() gives them Python's meaning.
+// For a numeric gold (PAL's and SVAMP's files), each extracted answer is also compared as a number.
 
 export type TaskName = 'gsm8k' | 'gsm8k_cot' | 'gsm8k_cot_zeroshot' | 'chat';
 export type FilterName = 'strict-match' | 'flexible-extract';
@@ -16,8 +17,10 @@ export interface ScoredSample {
   /** What each filter extracted, as the harness's `filtered_resps`. */
   filtered: Record<FilterName, string>;
   exact_match: Record<FilterName, 0 | 1>;
-  /** chat task only: the chat rules' answer and whether it matches. */
-  answer?: ChatAnswer & { exact: 0 | 1 };
+  /** Numeric gold only: whether each filter's answer is within NUMERIC_TOLERANCE of it. */
+  numeric_match?: Record<FilterName, 0 | 1>;
+  /** chat task only: the chat rules' answer and whether it matches (`numeric`: numeric gold only). */
+  answer?: ChatAnswer & { exact: 0 | 1; numeric?: 0 | 1 };
 }
 
 /** One harness `regex` filter: a Python-syntax pattern and which findall match to keep. */
@@ -145,6 +148,22 @@ export function exactMatch(prediction: string, reference: string): 0 | 1 {
   return normalize(prediction) === normalize(reference) ? 1 : 0;
 }
 
+/** PAL's rule (reasoning-machines/pal, scripts/gsm_eval.py): right when abs(answer - target) < 1e-3. */
+export const NUMERIC_TOLERANCE = 1e-3;
+
+// An answer after exact_match's normalisation (no ",", "$" or final "."), when it is a number.
+const NORMALIZED_NUMBER = /^-?(?:\d+\.?\d*|\.\d+)$/;
+
+/** Whether an answer already normalised as exact_match does is a number within NUMERIC_TOLERANCE of the gold. */
+function normalizedNumberMatch(normalized: string, gold: number): 0 | 1 {
+  return NORMALIZED_NUMBER.test(normalized) && Math.abs(Number(normalized) - gold) < NUMERIC_TOLERANCE ? 1 : 0;
+}
+
+/** An extracted answer ("$1,234.", "[invalid]") against a numeric gold: normalised as exact_match does, then PAL's rule. */
+export function numericMatch(prediction: string, gold: number): 0 | 1 {
+  return normalizedNumberMatch(normalize(prediction), gold);
+}
+
 /** The harness's generate_until cut: for term in until: s = s.split(term)[0] (empty terms skipped). */
 export function applyStops(text: string, until: string[]): string {
   for (const term of until) {
@@ -179,20 +198,23 @@ export function chatAnswer(completion: string): ChatAnswer {
 
 /**
  * Scores one completion as the harness would. The task's stop sequences are applied first
- * (a no-op when generation already applied them: cutting is idempotent).
+ * (a no-op when generation already applied them: cutting is idempotent). `answer` is GSM8K's full
+ * solution, or a numeric gold as text; `gold`, the number, adds the numeric comparison.
  */
-export function scoreCompletion(task: TaskName, completion: string, gsm8kAnswer: string): ScoredSample {
+export function scoreCompletion(task: TaskName, completion: string, answer: string, gold?: number): ScoredSample {
   const rules = TASK_RULES[task];
   const resp = applyStops(completion, rules.until);
-  const reference = rules.reference(gsm8kAnswer);
+  const reference = rules.reference(answer);
   const strict = regexFilter(resp, rules.strict.pattern, rules.strict.groupSelect);
   const flexible = regexFilter(resp, rules.flexible.pattern, rules.flexible.groupSelect);
   const sample: ScoredSample = {
     filtered: { 'strict-match': strict, 'flexible-extract': flexible },
     exact_match: { 'strict-match': exactMatch(strict, reference), 'flexible-extract': exactMatch(flexible, reference) },
+    ...(gold !== undefined && { numeric_match: { 'strict-match': numericMatch(strict, gold), 'flexible-extract': numericMatch(flexible, gold) } }),
   };
   if (task !== 'chat') return sample;
-  const answer = chatAnswer(resp);
+  const chat = chatAnswer(resp);
   // value is already normalised; normalising twice is not a no-op ("5.." → "5." → "5").
-  return { ...sample, answer: { ...answer, exact: answer.value === normalize(reference) ? 1 : 0 } };
+  const exact = chat.value === normalize(reference) ? 1 : 0;
+  return { ...sample, answer: { ...chat, exact, ...(gold !== undefined && { numeric: normalizedNumberMatch(chat.value, gold) }) } };
 }

@@ -10,8 +10,10 @@ export interface EvalDoc {
   /** Position in the source (0-based), the key that pairs samples across runs. */
   id: number;
   question: string;
-  /** GSM8K's full solution, ending "#### N". */
+  /** GSM8K's full solution, ending "#### N"; for a numeric gold, the number as text ("42", "2.5"). */
   answer: string;
+  /** A numeric gold (PAL's `target`, SVAMP's `Answer`): scored by value as well as by exact_match. */
+  gold?: number;
   difficulty?: number;
 }
 

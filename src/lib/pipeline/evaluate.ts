@@ -150,9 +150,12 @@ export async function runEvaluation(spec: EvalSpec, host: EvalHost): Promise<Eva
     const done: EvalDoneEvent = { type: 'eval-done', results, samples, stored: [`${host.outFolder}/results.json`, `${host.outFolder}/samples.jsonl`] };
     const m = results.results[task];
     const pct = (key: string) => `${(100 * Number(m[key])).toFixed(1)}%`;
+    const scores = (metric: string) =>
+      `strict-match ${pct(`${metric},strict-match`)} ± ${pct(`${metric}_stderr,strict-match`)}, ` +
+      `flexible-extract ${pct(`${metric},flexible-extract`)} ± ${pct(`${metric}_stderr,flexible-extract`)}`;
+    const numeric = results.config.gold === 'number' ? `; by value (|answer − gold| < ${results.config.numeric_tolerance}): ${scores('numeric_match')}` : '';
     log(
-      `${task}: strict-match ${pct('exact_match,strict-match')} ± ${pct('exact_match_stderr,strict-match')}, ` +
-        `flexible-extract ${pct('exact_match,flexible-extract')} ± ${pct('exact_match_stderr,flexible-extract')}; ` +
+      `${task}: ${scores('exact_match')}${numeric}; ` +
         `${results.timing.items_per_s.toFixed(2)} items/s, ${results.timing.generated_tokens_per_s.toFixed(1)} generated tokens/s; wrote ${host.outFolder}`,
     );
     post(done);

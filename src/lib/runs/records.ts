@@ -68,6 +68,8 @@ export interface EvalRun {
   /** The eval set, as the comparison's column heading, e.g. "synthetic n 50 seed 0". */
   dataLabel: string;
   metrics: TaskMetrics;
+  /** Numeric gold: the tolerance its numeric_match metrics used (results.json's config.numeric_tolerance). */
+  numericTolerance?: number;
   byDifficulty?: Record<string, TaskMetrics>;
   seconds: number;
   samples: ItemResult[];

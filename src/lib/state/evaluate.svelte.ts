@@ -2,6 +2,7 @@
 // the task, the eval data and its size; progress from the evaluation worker; and the finished
 // run, saved with its per-item outcomes for the sample viewer and the Compare step.
 import { parseDifficulty } from '../data/synth';
+import { parseEvalFieldMap, type EvalFieldMap } from '../eval/data';
 import { EvalWorkerClient } from '../clients/eval-client';
 import { EVAL_FORM_DEFAULTS } from '../lab-defaults';
 import { itemResult, type EvalRun } from '../runs/records';
@@ -20,9 +21,21 @@ export const evalForm = $state({
   ...EVAL_FORM_DEFAULTS,
   url: '',
   file: null as File | null,
+  /** For a file or URL with other field names: "question=Body+Question,answer=Answer"; empty: the usual names. */
+  fieldMap: '',
 });
 
-function dataFromForm(): { data: EvalDataSource; label: string } {
+function fieldMapFromForm(): { fieldMap?: EvalFieldMap } {
+  const spec = evalForm.fieldMap.trim();
+  if (!spec) return {};
+  try {
+    return { fieldMap: parseEvalFieldMap(spec) };
+  } catch (e) {
+    throw new Error(`Field map: ${(e as Error).message}.`);
+  }
+}
+
+function dataFromForm(): { data: EvalDataSource; label: string; fieldMap?: EvalFieldMap } {
   const f = evalForm;
   switch (f.dataKind) {
     case 'synth':
@@ -34,10 +47,10 @@ function dataFromForm(): { data: EvalDataSource; label: string } {
       return { data: { kind: 'hub', split: 'test' }, label: `GSM8K test (first ${f.limit})` };
     case 'url':
       if (!f.url.trim()) throw new Error('Enter the URL of a GSM8K-style JSONL, JSON or Parquet file.');
-      return { data: { kind: 'url', url: f.url.trim() }, label: `${f.url.trim()} (first ${f.limit})` };
+      return { data: { kind: 'url', url: f.url.trim() }, label: `${f.url.trim()} (first ${f.limit})`, ...fieldMapFromForm() };
     case 'file':
       if (!f.file) throw new Error('Choose a GSM8K-style eval file.');
-      return { data: { kind: 'file', file: f.file }, label: `file ${f.file.name} (first ${f.limit})` };
+      return { data: { kind: 'file', file: f.file }, label: `file ${f.file.name} (first ${f.limit})`, ...fieldMapFromForm() };
   }
 }
 
@@ -118,6 +131,7 @@ class EvalState {
               task: evalForm.task,
               dataLabel: picked.label,
               metrics: event.results.results[evalForm.task],
+              ...(typeof event.results.config.numeric_tolerance === 'number' && { numericTolerance: event.results.config.numeric_tolerance }),
               ...(event.results.by_difficulty && { byDifficulty: event.results.by_difficulty }),
               seconds: (performance.now() - startedAt) / 1000,
               samples: event.samples.map(itemResult),
@@ -139,6 +153,7 @@ class EvalState {
         runId: id,
         model,
         data: picked.data,
+        ...(picked.fieldMap && { fieldMap: picked.fieldMap }),
         task: evalForm.task,
         limit: evalForm.limit,
         batchSize: evalForm.batchSize,
