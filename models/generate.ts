@@ -15,6 +15,11 @@ export interface GenerateOptions extends SamplingOptions {
   decode?: (ids: number[]) => string;
   /** Seed for sampling; default 0. */
   seed?: number;
+  /**
+   * One sampling seed per prompt instead of `seed`: each row then draws from its own generator, so
+   * its tokens do not depend on which other prompts share the batch.
+   */
+  rowSeeds?: number[];
   /** Id used to left-pad shorter prompts (masked out, so any valid id works). Default: pad, eos or 0. */
   padTokenId?: number;
   /** Called for every generated token, as it is chosen. */
@@ -84,7 +89,9 @@ export async function generate(model: LlamaModel, prompts: number[][], opts: Gen
   const batch = prompts.length;
   const stopIds = new Set(opts.stopTokenIds ?? model.config.eosTokenIds);
   const padId = opts.padTokenId ?? model.config.padTokenId ?? model.config.eosTokenIds[0] ?? 0;
-  const rng = new Rng(opts.seed ?? 0);
+  if (opts.rowSeeds && opts.rowSeeds.length !== prompts.length) throw new Error(`generate: ${opts.rowSeeds.length} row seeds for ${prompts.length} prompts`);
+  const shared = new Rng(opts.seed ?? 0);
+  const rngs = prompts.map((_, r) => (opts.rowSeeds ? new Rng(opts.rowSeeds[r]) : shared));
   const out: number[][] = prompts.map(() => []);
   const texts: string[] = prompts.map(() => '');
   const finish: (FinishReason | null)[] = prompts.map(() => null);
@@ -104,7 +111,7 @@ export async function generate(model: LlamaModel, prompts: number[][], opts: Gen
     const chosen = new Array<number>(batch).fill(padId);
     for (let r = 0; r < batch; r++) {
       if (finish[r]) continue;
-      const id = sampleToken(rows.subarray(r * vocab, (r + 1) * vocab), opts, rng);
+      const id = sampleToken(rows.subarray(r * vocab, (r + 1) * vocab), opts, rngs[r]);
       chosen[r] = id;
       out[r].push(id);
       opts.onToken?.(r, id, s);

@@ -101,6 +101,17 @@ describe.each(NODE_BACKENDS)('generation on %s', (backend) => {
     expect(k1.ids).toEqual(greedy.ids);
   });
 
+  it('with a seed per row, a row samples the same tokens whichever prompts share its batch', async () => {
+    const opts = { maxNewTokens: 12, temperature: 1.5, topP: 0.95, stopTokenIds: [] };
+    const alone = await generate(model, [[1, 5, 9]], { ...opts, rowSeeds: [21] });
+    const batched = await generate(model, [[1, 4], [1, 5, 9], [1, 7, 7, 2]], { ...opts, rowSeeds: [3, 21, 8] });
+    expect(batched.ids[1]).toEqual(alone.ids[0]);
+    // One shared generator instead: the middle row's draws depend on the rows before it.
+    const shared = await generate(model, [[1, 4], [1, 5, 9], [1, 7, 7, 2]], { ...opts, seed: 21 });
+    expect(shared.ids[1]).not.toEqual(alone.ids[0]);
+    await expect(generate(model, [[1, 5, 9]], { ...opts, rowSeeds: [1, 2] })).rejects.toThrow(/2 row seeds for 1 prompts/);
+  });
+
   it('leaks no tensors across a generation', async () => {
     await generate(model, [[1, 2, 3]], { maxNewTokens: 2, greedy: true });
     const before = tf.memory().numTensors;

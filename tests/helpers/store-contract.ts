@@ -17,6 +17,8 @@ export interface StoreReport {
   unaliased: number[] | null;
   afterRemove: { list: string[]; read: number[] | null };
   removeMissing: 'ok' | string;
+  /** Appending makes a missing file, then adds at its end; a write after that replaces it all. */
+  appends: (number[] | null)[];
 }
 
 export const STORE_CONTRACT: StoreReport = {
@@ -33,6 +35,7 @@ export const STORE_CONTRACT: StoreReport = {
   unaliased: [5, 6, 7],
   afterRemove: { list: ['b.bin', 'big.bin', 'c.json'], read: null },
   removeMissing: 'ok',
+  appends: [[1, 2], [1, 2, 3], [1, 2, 3, 4, 5], [7], [7, 8]],
 };
 
 function bigFile(): Uint8Array {
@@ -78,6 +81,16 @@ export async function exerciseStore(store: FileStore): Promise<StoreReport> {
     () => 'ok',
     (e: Error) => e.message,
   );
+  const appends: (number[] | null)[] = [];
+  for (const bytes of [[1, 2], [3], [4, 5]]) {
+    await store.append('e.log', new Uint8Array(bytes));
+    appends.push(arr(await store.read('e.log')));
+  }
+  await store.write('e.log', new Uint8Array([7]));
+  appends.push(arr(await store.read('e.log')));
+  await store.append('e.log', new Uint8Array([8]));
+  appends.push(arr(await store.read('e.log')));
+  await store.remove('e.log');
   return {
     emptyList,
     missingRead,
@@ -89,5 +102,6 @@ export async function exerciseStore(store: FileStore): Promise<StoreReport> {
     unaliased,
     afterRemove,
     removeMissing,
+    appends,
   };
 }

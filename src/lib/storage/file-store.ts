@@ -5,6 +5,11 @@ export interface FileStore {
   /** For messages, e.g. "folder runs/a/checkpoint" or "browser storage (OPFS) runs/a/checkpoint". */
   readonly description: string;
   write(name: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * Adds bytes at the end of the file, making it when missing: for outputs saved as they come
+   * (a teacher's generations), where writing the whole file again each time would grow quadratic.
+   */
+  append(name: string, bytes: Uint8Array): Promise<void>;
   /** The file's bytes, or null when there is none. */
   read(name: string): Promise<Uint8Array | null>;
   list(): Promise<string[]>;

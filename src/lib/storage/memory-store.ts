@@ -10,6 +10,13 @@ export function memoryStore(description = 'memory'): FileStore {
     async write(name, bytes) {
       files.set(name, new Uint8Array(bytes));
     },
+    async append(name, bytes) {
+      const old = files.get(name) ?? new Uint8Array(0);
+      const joined = new Uint8Array(old.length + bytes.length);
+      joined.set(old);
+      joined.set(bytes, old.length);
+      files.set(name, joined);
+    },
     async read(name) {
       const bytes = files.get(name);
       return bytes ? new Uint8Array(bytes) : null;

@@ -43,6 +43,19 @@ export function nodeFolderStore(dir: string): FileStore {
       }
     },
 
+    async append(name, bytes) {
+      checkName(dir, name);
+      const { fs, path } = await node();
+      await fs.mkdir(dir, { recursive: true });
+      const handle = await fs.open(path.join(dir, name), 'a');
+      try {
+        await handle.write(bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    },
+
     async read(name) {
       checkName(dir, name);
       const { fs, path } = await node();

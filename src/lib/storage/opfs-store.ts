@@ -81,6 +81,22 @@ export async function opfsStore(path: string): Promise<FileStore> {
       await (tmp as unknown as MovableFile).move(name);
     },
 
+    // createWritable works on a copy that replaces the file on close(): a tab closed mid-append
+    // leaves the file as it was before, never half a line.
+    async append(name, bytes) {
+      if (name.endsWith(TMP_SUFFIX)) throw new Error(`${path}: "${name}" ends in ${TMP_SUFFIX}, which is kept for writes in progress`);
+      const handle = await (await folder(root, path, true))!.getFileHandle(name, { create: true });
+      const size = (await handle.getFile()).size;
+      const stream = await handle.createWritable({ keepExistingData: true });
+      try {
+        await stream.write({ type: 'write', position: size, data: bytes as Uint8Array<ArrayBuffer> });
+        await stream.close();
+      } catch (e) {
+        await stream.abort().catch(() => undefined);
+        throw e;
+      }
+    },
+
     async read(name) {
       const dir = await folder(root, path, false);
       try {
