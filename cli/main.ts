@@ -8,10 +8,12 @@ import { evalCommand } from './commands/eval';
 import { generate } from './commands/generate';
 import { logits } from './commands/logits';
 import { score } from './commands/score';
+import { summarize } from './commands/summarize';
 import { synth } from './commands/synth';
+import { teach } from './commands/teach';
 import { train } from './commands/train';
 
-const COMMANDS: Record<string, Command<OptionTable>> = { generate, logits, data, synth, train, eval: evalCommand, score, compare };
+const COMMANDS: Record<string, Command<OptionTable>> = { generate, logits, data, synth, teach, summarize, train, eval: evalCommand, score, compare };
 
 const HELP = `Distill Lab command line: run models with the same code as the browser app.
 

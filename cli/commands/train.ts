@@ -4,6 +4,7 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import path from 'node:path';
 import { asUsage, BACKEND_OPTION, command, DATA_OPTIONS, FORCE_OPTION, THREADS_OPTION, UsageError, type OptionValues } from '../args';
 import { checkLocalPath, log } from '../load';
+import { onStopSignals, SIGNAL_EXIT, type StopSignal } from '../stop-signals';
 import { describeReport } from './data';
 import { formatBytes } from '../../models/memory';
 import { LORA_TARGETS, type LoraTarget } from '../../models/lora';
@@ -22,9 +23,6 @@ const RUN_FLAGS = [
   'batch-size', 'batch-tokens', 'grad-accum', 'packing', 'schedule', 'warmup', 'weight-decay', 'max-grad-norm', 'eval-size', 'eval-every',
   'checkpoint-every', 'gradient-checkpointing', 'seed',
 ];
-
-/** Exit codes of a run stopped by a signal, as shells report them (128 + signal number). */
-const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 
 type Values = OptionValues<typeof train.options>;
 
@@ -84,18 +82,10 @@ function metricsFile(runDir: string) {
 }
 
 /** The run's folder in Node, status lines on stderr, and the signal-driven pause. */
-function cliHost(runDir: string, history: StepMetrics[], threads: number | undefined): TrainHost & { stoppedBy(): keyof typeof SIGNAL_EXIT | null } {
+function cliHost(runDir: string, history: StepMetrics[], threads: number | undefined): TrainHost & { stoppedBy(): StopSignal | null } {
   let control: Control = 'continue';
-  let stoppedBy: keyof typeof SIGNAL_EXIT | null = null;
-  for (const signal of Object.keys(SIGNAL_EXIT) as (keyof typeof SIGNAL_EXIT)[]) {
-    process.on(signal, () => {
-      // A second signal means "now": the last checkpoint stays, the step in flight is lost.
-      if (stoppedBy) process.exit(SIGNAL_EXIT[signal]);
-      stoppedBy = signal;
-      control = 'pause';
-      log(`${signal}: stopping after this step and saving a checkpoint (again to quit at once)`);
-    });
-  }
+  // A second signal means "now": the last checkpoint stays, the step in flight is lost.
+  const stoppedBy = onStopSignals('stopping after this step and saving a checkpoint', () => (control = 'pause'));
   const writeMetrics = metricsFile(runDir);
   const post = (e: TrainEvent) => {
     switch (e.type) {
@@ -121,7 +111,7 @@ function cliHost(runDir: string, history: StepMetrics[], threads: number | undef
     store: (part) => Promise.resolve(nodeFolderStore(path.join(runDir, part))),
     runFolder: runDir,
     backend: { threads },
-    stoppedBy: () => stoppedBy,
+    stoppedBy,
   };
 }
 
@@ -192,7 +182,7 @@ on the model and data that run.json names (--model and --data replace them if th
   },
 });
 
-function finish(done: TrainDoneEvent, signal: keyof typeof SIGNAL_EXIT | null, runDir: string, history: StepMetrics[], json: boolean): void {
+function finish(done: TrainDoneEvent, signal: StopSignal | null, runDir: string, history: StepMetrics[], json: boolean): void {
   if (done.status === 'paused') {
     log(`paused at step ${done.steps}; the checkpoint is in ${path.join(runDir, 'checkpoint')}. Resume with:\n  npm run -s cli -- train --resume ${runDir}`);
   } else {

@@ -6,6 +6,8 @@ import { contextText, ExampleBuilder } from './pipeline';
 import type { PromptStyle } from './prompt-format';
 import { describeSource, readRecords, type DataSource } from './readers';
 import { normalizeRecord, type FieldMap } from './records';
+import { splitRecord } from './split';
+import { summarizeReasoning } from './summarize';
 import type { DataReport } from './report';
 import { STRATEGIES, type RecordFormat, type Skipped, type StrategyName } from './types';
 
@@ -37,6 +39,12 @@ export interface PreviewRecord {
   /** The user turn (with any system prompt or earlier turns before it). */
   prompt: string;
   views: Record<StrategyName, StrategyView>;
+  /**
+   * The reasoning's two summaries, side by side: the extractive rules' (null without reasoning)
+   * and the record's own `summary` (a model summarizer's; null when it has none). think-summary
+   * trains on the record's own when there is one.
+   */
+  summaries: { extractive: string | null; given: string | null };
 }
 
 export interface DataInspection {
@@ -115,7 +123,12 @@ export async function inspectData(source: DataSource, opts: InspectOptions): Pro
       promptLength ??= tokenized ? tokenized.promptTokens : contextText(example.context).length;
     }
     if (promptLength !== null) prompts.push(promptLength);
-    if (preview.length < previewCount) preview.push({ line: item.line, prompt: contextText(normalized.record.context), views });
+    if (preview.length < previewCount) {
+      const split = splitRecord(normalized.record);
+      const reasoning = split.ok ? split.split.reasoning : null;
+      const summaries = { extractive: reasoning ? summarizeReasoning(reasoning) : null, given: normalized.record.summary ?? null };
+      preview.push({ line: item.line, prompt: contextText(normalized.record.context), views, summaries });
+    }
   }
   const bins = opts.bins ?? INSPECT_DEFAULTS.bins;
   const [promptLengths] = histograms([prompts], bins);
