@@ -1,6 +1,7 @@
 // The one message protocol between the page and its workers: the model worker
 // (workers/model.worker.ts), the data worker (workers/data.worker.ts), the training worker
-// (workers/train.worker.ts) and the evaluation worker (workers/eval.worker.ts).
+// (workers/train.worker.ts), the evaluation worker (workers/eval.worker.ts) and the teacher
+// worker (workers/teacher.worker.ts).
 // Requests go page → worker, events go worker → page; both are discriminated unions on `type`.
 // Everything here must survive structured cloning: plain objects, arrays, File, SharedArrayBuffer.
 // The payloads are the pipeline's own types (src/lib/pipeline): this file imports them, and the
@@ -9,12 +10,16 @@ import type { BackendInfo, BackendName } from '../models/backend';
 import type { FinishReason } from '../models/generate';
 import type { EvalEvent, EvalSpec } from '../src/lib/pipeline/evaluate';
 import type { InspectEvent, InspectSpec } from '../src/lib/pipeline/inspect';
+import type { SummarizeEvent, SummarizeSpec } from '../src/lib/pipeline/summarize';
+import type { TeachEvent, TeachSpec } from '../src/lib/pipeline/teach';
 import type { TrainEvent, TrainSpec } from '../src/lib/pipeline/train';
 import type { TrainConfig } from '../src/lib/train/config';
 
 export type { EvalDataSource, TrainDataSource } from '../src/lib/pipeline/sources';
 export type { TrainDoneEvent } from '../src/lib/pipeline/train';
 export type { EvalDoneEvent } from '../src/lib/pipeline/evaluate';
+export type { SummarizeDoneEvent } from '../src/lib/pipeline/summarize';
+export type { TeachDoneEvent } from '../src/lib/pipeline/teach';
 
 // ---- page → worker ----------------------------------------------------------------------------
 
@@ -187,3 +192,34 @@ export type EvalWorkerRequest = EvalStartRequest | EvalCancelRequest;
 // ---- worker → page ----------------------------------------------------------------------------
 
 export type EvalWorkerEvent = EvalEvent | { type: 'eval-error'; message: string };
+
+// ==== the teacher worker ========================================================================
+
+// ---- page → worker ----------------------------------------------------------------------------
+
+/** The pipeline's TeachSpec; outputs in teach/<jobId>/ in browser storage, resumed when it has some. */
+export interface TeachStartRequest extends TeachSpec {
+  type: 'teach-start';
+  /** Names the job's folder: letters, digits, . _ - */
+  jobId: string;
+  /** Optional stop flag over a SharedArrayBuffer, read at every decode step (see EvalStartRequest). */
+  stopFlag?: Int32Array;
+}
+
+/** The pipeline's SummarizeSpec; summarized.jsonl goes to teach/<jobId>/, the cache is shared. */
+export interface SummarizeStartRequest extends SummarizeSpec {
+  type: 'summarize-start';
+  jobId: string;
+  stopFlag?: Int32Array;
+}
+
+/** Stop the job now: the batch in flight is dropped; what was saved stays and resumes. */
+export interface TeacherStopRequest {
+  type: 'teacher-stop';
+}
+
+export type TeacherWorkerRequest = TeachStartRequest | SummarizeStartRequest | TeacherStopRequest;
+
+// ---- worker → page ----------------------------------------------------------------------------
+
+export type TeacherWorkerEvent = TeachEvent | SummarizeEvent | { type: 'teacher-error'; message: string };

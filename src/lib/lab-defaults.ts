@@ -3,6 +3,8 @@
 // through a run in minutes. Every field is editable in the page. Values the page alone has say
 // why beside them.
 import { BUNDLED_PRESET, DATA_DEFAULTS, EVAL_DATA_DEFAULTS } from './pipeline/defaults';
+import { SUMMARIZER_DEFAULTS } from './teach/summarizer';
+import { TEACH_DEFAULTS } from './teach/teacher';
 import { TRAIN_DEFAULTS } from './train/config';
 
 export const DATA_FORM_DEFAULTS = {
@@ -46,6 +48,28 @@ export const EVAL_FORM_DEFAULTS = {
   batchSize: BUNDLED_PRESET.eval.batchSize,
   maxNewTokens: BUNDLED_PRESET.eval.maxNewTokens,
 };
+
+/** The Data step's teacher: the loaded model answers questions. */
+export const TEACH_FORM_DEFAULTS = {
+  questionsKind: 'synth' as 'synth' | 'hub' | 'url' | 'file',
+  // A few minutes on a laptop with the bundled model; a 1.5B teacher on WebGPU wants fewer.
+  synthN: 64,
+  synthSeed: BUNDLED_PRESET.synth.seed,
+  difficulty: BUNDLED_PRESET.synth.difficulty,
+  /** Questions read from the hub or a file. */
+  limit: 64,
+  temperature: TEACH_DEFAULTS.temperature,
+  topP: TEACH_DEFAULTS.topP,
+  samples: TEACH_DEFAULTS.samples,
+  seed: TEACH_DEFAULTS.seed,
+  reject: TEACH_DEFAULTS.reject,
+  // The bundled model's answers are short; a reasoning model needs thousands.
+  maxNewTokens: BUNDLED_PRESET.eval.maxNewTokens,
+  batchSize: BUNDLED_PRESET.eval.batchSize,
+};
+
+/** The Data step's model summarizer (think-summary with a model). */
+export const SUMMARIZE_FORM_DEFAULTS = { ...SUMMARIZER_DEFAULTS };
 
 /** "Run the demo": base eval, answer-only fine-tune, eval again, compare. */
 export const DEMO_DEFAULTS = {

@@ -7,7 +7,10 @@
 //   fields blocking Start);
 // - a reload with the network off, which still opens the app on the default model;
 // - the bundled model's files, hashed in the page, against its checksums.json;
-// - a malformed data file, a file of the wrong type, whose errors are shown while the rest works;
+// - a malformed data file, a file of the wrong type, whose errors are shown while the rest works,
+//   and a ZSTD-compressed Parquet file, which reads;
+// - the teacher panel: distilled data made by the loaded model, resumed after a reload and read in
+//   the Data step; the model summarizer, whose summary shows beside the extractive one;
 // - failures that say what to do next, the evaluation's progress within a batch, and the demo's
 //   status once it has stopped;
 // - a damaged saved run file, and deleting runs (which asks first);
@@ -19,6 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_DIR, DEFAULT_MODEL_URL_PATH } from '../../src/lib/default-model';
+import { writeParquetArrowRs } from '../helpers/arrow-parquet';
 import { chromiumRequirement, launchChromium, type LaunchedChromium } from '../helpers/chromium';
 import { startHubServer, type HubServer } from '../helpers/hub-server';
 import { skipSuiteUnless } from '../helpers/shared';
@@ -265,7 +269,7 @@ describe('the lab, production build, in chromium', () => {
     await page.goto(`${server!.url}/?backend=wasm`);
     await waitForModel(page);
     await openStep(page, 'Data');
-    await page.getByLabel('A file').check();
+    await page.getByRole('form', { name: 'Training data' }).getByLabel('A file').check();
     const dropzone = page.locator('.dropzone input[type="file"]');
     const lines = [
       JSON.stringify({ question: 'What is 2 + 3?', response: '<think>2 + 3 = 5</think>\n\nThe answer is 5.\n#### 5' }),
@@ -293,6 +297,19 @@ describe('the lab, production build, in chromium', () => {
     // A file that is not data at all: one clear error, and the page still works.
     await dropzone.setInputFiles({ name: 'notes.parquet', mimeType: 'application/octet-stream', buffer: Buffer.from('not a parquet file') });
     await expect(page.getByRole('alert').innerText()).resolves.toMatch(/notes\.parquet/);
+
+    // A ZSTD-compressed Parquet file, as the hub's datasets often are, read in the data worker.
+    const zstd = writeParquetArrowRs(
+      {
+        question: ['What is 2 + 3?', 'What is 4 × 2?', 'What is 9 - 1?'],
+        response: ['<think>2 + 3 = 5</think>\n\n#### 5', '<think>4 × 2 = 8</think>\n\n#### 8', '<think>9 - 1 = 8</think>\n\n#### 8'],
+      },
+      { codec: 'ZSTD' },
+    );
+    await dropzone.setInputFiles({ name: 'zstd.parquet', mimeType: 'application/octet-stream', buffer: Buffer.from(zstd) });
+    await expect(page.getByTestId('data-summary').filter({ hasText: 'zstd.parquet' }).innerText({ timeout: 60_000 })).resolves.toMatch(/Records read\s+3/);
+    await expect(page.getByTestId('data-format').innerText()).resolves.toBe('fields (3)');
+    expect(await page.getByRole('alert').count()).toBe(0);
     await page.getByLabel('Synthetic teacher (bundled)').check();
     // An emptied field blocks reading until it is filled.
     await fill(page, { Records: '' });
@@ -301,6 +318,44 @@ describe('the lab, production build, in chromium', () => {
     await fill(page, { Records: 8 });
     await page.getByRole('button', { name: 'Read the data' }).click();
     await page.getByTestId('data-summary').waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(errorsSince(errorsFrom)).toEqual([]);
+  });
+
+  it('makes distilled data with the teacher, resumes it after a reload, reads it, and shows a model summary beside the extractive one', { timeout: 300_000 }, async () => {
+    const { page } = browser!;
+    const errorsFrom = browser!.consoleErrors.length;
+    await page.goto(`${server!.url}/?backend=wasm`);
+    await waitForModel(page);
+    await openStep(page, 'Data');
+    const panel = page.getByTestId('teacher-panel');
+    await panel.locator('summary').click();
+    await fill(panel, { Questions: 40, 'Tokens per response': 96, 'Teacher batch': 1 });
+    await panel.getByRole('button', { name: 'Start the teacher' }).click();
+    // A reload once a batch is saved: what was saved stays, and the panel offers to resume.
+    await expect(page.getByTestId('teacher-progress').innerText({ timeout: 60_000 })).resolves.toMatch(/^Teaching: /);
+    await page.getByTestId('teacher-progress').filter({ hasText: /Teaching: ([2-9]|[1-3]\d) of 40 responses/ }).waitFor({ timeout: 60_000 });
+    await page.reload();
+    await waitForModel(page);
+    await openStep(page, 'Data');
+    await panel.locator('summary').click();
+    await panel.getByRole('button', { name: /^Resume the last job/ }).click();
+    await expect(panel.getByTestId('teacher-result').innerText({ timeout: 120_000 })).resolves.toMatch(/^Done: 40 responses kept\./);
+    await expect(panel.innerText()).resolves.toMatch(/resuming: ([2-9]|[1-3]\d) responses already saved/);
+    await panel.getByRole('button', { name: 'Read them in this step' }).click();
+    await expect(page.getByTestId('data-summary').filter({ hasText: 'distilled.jsonl' }).innerText({ timeout: 60_000 })).resolves.toMatch(/Records read\s+40/);
+    await shot(page, 'teacher');
+
+    // The model summarizer on data with reasoning: the think-summary view shows both summaries.
+    await readSynthData(page, 4);
+    const summarizer = page.getByTestId('summarizer-panel');
+    await summarizer.locator('summary').click();
+    await fill(summarizer, { 'Tokens per summary': 16 });
+    await summarizer.getByRole('button', { name: 'Summarize with the loaded model' }).click();
+    await page.getByTestId('data-summary').filter({ hasText: 'summarized.jsonl' }).waitFor({ timeout: 120_000 });
+    const both = page.getByTestId('summaries');
+    await expect(both.innerText()).resolves.toMatch(/Model summary \(trained on\)[\s\S]+Extractive summary \(rules\)/);
+    await shot(page, 'summaries');
     expect(await page.getByRole('alert').count()).toBe(0);
     expect(errorsSince(errorsFrom)).toEqual([]);
   });

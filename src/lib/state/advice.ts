@@ -3,7 +3,7 @@
 // the control in this page to change. DOM-free, so the mapping is tested in Node.
 
 /** Where the failure happened: the advice names that step's controls. */
-export type FailureContext = 'load' | 'data' | 'train' | 'eval';
+export type FailureContext = 'load' | 'data' | 'train' | 'eval' | 'teach';
 
 interface Rule {
   /** Matched against the error message, case-insensitively. */
@@ -20,6 +20,7 @@ const MEMORY_ADVICE: Record<FailureContext, string> = {
   train:
     'Training ran out of memory: lower Batch size, lower Max length (tokens) in step 2, fine-tune with LoRA, or tick Gradient checkpointing, then start again.',
   eval: 'Evaluation ran out of memory: lower Batch size or Max new tokens, then evaluate again.',
+  teach: 'The teacher ran out of memory: lower Batch or Max new tokens, then resume (what was saved is kept).',
 };
 
 const NETWORK_ADVICE: Record<FailureContext, string> = {
@@ -27,6 +28,7 @@ const NETWORK_ADVICE: Record<FailureContext, string> = {
   data: 'Check the data URL in step 2 (open it in a new tab to see that it downloads), and that this browser is online.',
   train: 'Check that the model in step 1 and the data in step 2 still load (their URL, hub id and endpoint), and that this browser is online.',
   eval: 'Check the eval data URL (or the hub endpoint in step 1 for GSM8K), and that this browser is online; or evaluate on the synthetic problems.',
+  teach: "Check the questions' URL (or the hub endpoint in step 1 for GSM8K), and that this browser is online; or use the synthetic teacher's questions.",
 };
 
 // Most specific first: the first rule that matches gives the advice.
@@ -62,7 +64,7 @@ const RULES: Rule[] = [
   },
   {
     match: /no eval items/i,
-    advice: () => 'Check the eval data: it needs GSM8K-style records (question, and an answer ending "#### N").',
+    advice: () => 'Check the eval data: it needs GSM8K-style records (question, and an answer ending "#### N" or a number); name other fields in Field map.',
   },
   {
     match: /no tokenizer/i,

@@ -83,3 +83,23 @@ export const DEMO_RULES = {
   evalItems: whole(1),
   maxNewTokens: whole(1),
 } satisfies Record<string, NumberRule>;
+
+export const TEACH_RULES = {
+  samples: whole(1),
+  temperature: { min: 0 },
+  topP: { above: 0, max: 1 },
+  maxNewTokens: whole(1),
+  batchSize: whole(1),
+  seed: whole(),
+} satisfies Record<string, NumberRule>;
+
+export const TEACH_SYNTH_RULES = DATA_SYNTH_RULES;
+
+export const TEACH_LIMIT_RULES = {
+  limit: whole(1),
+} satisfies Record<string, NumberRule>;
+
+export const SUMMARIZE_RULES = {
+  maxNewTokens: whole(1),
+  batchSize: whole(1),
+} satisfies Record<string, NumberRule>;

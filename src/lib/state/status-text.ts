@@ -46,3 +46,14 @@ export function evalProgressText(p: EvalProgress): string {
   const left = p.etaSeconds === null ? 'time left not known yet' : `about ${formatDuration(p.etaSeconds)} left`;
   return `Evaluating: ${p.done} of ${p.total} items done (${percent}%) · ${formatDuration(p.elapsedSeconds)} elapsed · ${left}`;
 }
+
+/** The teacher's or summarizer's line under its progress bar. */
+export function teacherProgressText(kind: 'teach' | 'summarize', p: { done: number; total: number; kept?: number; dropped?: number; questionsPerSecond?: number; etaSeconds: number | null } | null): string {
+  const doing = kind === 'teach' ? 'Teaching' : 'Summarizing';
+  if (!p) return `${doing}: loading the model…`;
+  const unit = kind === 'teach' ? 'responses' : 'summaries';
+  const kept = p.dropped ? ` (${p.kept} kept, ${p.dropped} dropped)` : '';
+  const rate = p.questionsPerSecond ? ` · ${p.questionsPerSecond.toFixed(2)} questions/s` : '';
+  const left = p.etaSeconds === null ? '' : ` · about ${formatDuration(p.etaSeconds)} left`;
+  return `${doing}: ${p.done} of ${p.total} ${unit}${kept}${rate}${left}`;
+}
