@@ -154,8 +154,7 @@ describe('the model summarizer', () => {
   const cacheDir = path.join(tmp, 'summary-cache');
   beforeAll(async () => {
     await useBackend('wasm');
-    if (!ready) return;
-    writeTinyModelFolder(modelDir, { withTokenizer: true });
+    if (ready) writeTinyModelFolder(modelDir, { withTokenizer: true });
     // Five synthetic records with <think> reasoning, one repeated, and one without reasoning.
     const records: object[] = synthDataset({ n: 5, seed: 2, difficulty: [1, 2] }).map(({ question, generation }) => ({ question, generation }));
     records.push(records[0], { question: 'What is 2 + 2?', generation: '#### 4' });

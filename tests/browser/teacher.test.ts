@@ -32,7 +32,9 @@ describe('the teacher worker in chromium', () => {
   let dir = '';
 
   beforeAll(async () => {
-    if (!ready) return;
+    if (ready) await start();
+  });
+  async function start() {
     dir = mkdtempSync(path.join(os.tmpdir(), 'distill-teacher-'));
     writeTinyModelFolder(path.join(dir, 'model'), { withTokenizer: true });
     hub = await startHubServer({ [REPO]: path.join(dir, 'model') });
@@ -40,7 +42,7 @@ describe('the teacher worker in chromium', () => {
     browser = await launchChromium({ webgpu: false });
     await browser.page.goto(`${server.url}/tests/browser/teacher.html`, { timeout: 60_000 });
     await browser.page.waitForFunction(() => typeof window.teacherTest === 'object', undefined, { timeout: 60_000 });
-  });
+  }
   afterAll(async () => {
     await Promise.allSettled([browser?.close(), server?.close(), hub?.close()]);
     if (dir) rmSync(dir, { recursive: true, force: true });
