@@ -125,8 +125,9 @@ export async function generate(model: LlamaModel, prompts: number[][], opts: Gen
         }
       }
     }
+    if (s === opts.maxNewTokens - 1) break;
     if (opts.signal?.aborted) finish.forEach((f, r) => (finish[r] = f ?? 'aborted'));
-    if (finish.every((f) => f) || s === opts.maxNewTokens - 1) break;
+    if (finish.every((f) => f)) break;
 
     const ids = tf.tensor2d(chosen, [batch, 1], 'int32');
     const positions = tf.tensor2d(nextPositions.map((p) => p + s), [batch, 1], 'int32');

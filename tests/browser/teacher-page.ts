@@ -8,7 +8,7 @@ export interface TeacherJob {
   teach?: Omit<TeachStartRequest, 'type' | 'stopFlag'>;
   /** The summarizer's data as text; it becomes a File named data.jsonl in the page. */
   summarize?: Omit<SummarizeStartRequest, 'type' | 'stopFlag' | 'data'> & { dataText: string };
-  /** Stop once this many responses are saved and the next batch has started decoding. */
+  /** Stop as soon as this many responses are saved: the worker goes on to the next batch meanwhile. */
   stopAfterSaved?: number;
 }
 
@@ -38,7 +38,7 @@ function run(job: TeacherJob): Promise<TeacherJobResult> {
     const client = new TeacherWorkerClient((e) => {
       if (e.type === 'teach-progress' || e.type === 'summarize-progress') {
         result.progress.push(e.done);
-        if (job.stopAfterSaved !== undefined && e.done >= job.stopAfterSaved && e.fraction > e.done / e.total) client.stop();
+        if (job.stopAfterSaved !== undefined && e.done >= job.stopAfterSaved) client.stop();
       } else if (e.type === 'teach-done' || e.type === 'summarize-done') {
         result.done = e;
         finish();

@@ -12,6 +12,7 @@ import { normalizeRecord, type FieldMap } from '../data/records';
 import { splitRecord } from '../data/split';
 import type { FileStore } from '../storage/file-store';
 import { generateInBatches, progressClock } from '../teach/generate-batches';
+import { modelIdentity } from '../teach/model-identity';
 import { SUMMARIZER_DEFAULTS, SummaryCache, summaryKey, summaryRequest, type SummarizerSettings } from '../teach/summarizer';
 import { DATA_DEFAULTS, type PromptStyleChoice } from './defaults';
 
@@ -86,7 +87,7 @@ export async function runSummarize(spec: SummarizeSpec, host: SummarizeHost): Pr
   try {
     if (!tokenizer) throw new Error(`${files.description} has no tokenizer.json; the summarizer needs the model's tokenizer`);
     const style = resolvePromptStyle(tokenizer, spec.promptStyle ?? DATA_DEFAULTS.promptStyle);
-    const modelName = typeof spec.model === 'string' ? spec.model : files.description;
+    const modelName = modelIdentity(spec.model, spec.revision, files);
     const cache = await SummaryCache.open(await host.cache());
 
     // Every record is kept in order; unreadable ones are errors, since the output must hold them all.
@@ -98,7 +99,7 @@ export async function runSummarize(spec: SummarizeSpec, host: SummarizeHost): Pr
       const reasoning = split?.ok ? split.split.reasoning : null;
       const question = normalized.ok ? (normalized.record.context.at(-1)?.content ?? '') : '';
       const request = reasoning ? summaryRequest(settings.prompt, question, reasoning) : null;
-      traces.push({ raw: item.record, request, key: request && (await summaryKey(modelName, request, settings.maxNewTokens)) });
+      traces.push({ raw: item.record, request, key: request && (await summaryKey(`${modelName} (${style} prompts)`, request, settings.maxNewTokens)) });
     }
     const withReasoning = traces.filter((t) => t.key !== null);
     // One summary per distinct request: a repeated trace is summarized once.

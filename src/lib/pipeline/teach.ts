@@ -12,6 +12,7 @@ import { loadEvalDocs, type EvalFieldMap } from '../eval/data';
 import type { EvalDoc } from '../eval/tasks';
 import { readJson, writeJson, type FileStore } from '../storage/file-store';
 import { generateInBatches, progressClock } from '../teach/generate-batches';
+import { modelIdentity } from '../teach/model-identity';
 import { itemKey, readSaved, recordLines, rowSeed, sortResponses, TEACH_DEFAULTS, TEACH_FILES, teacherRecord, workList, type TeachSettings } from '../teach/teacher';
 import { DATA_DEFAULTS, type PromptStyleChoice } from './defaults';
 import { evalDataLocation, type EvalDataSource } from './sources';
@@ -73,14 +74,18 @@ export type TeachEvent =
   | ({ type: 'teach-progress'; fraction: number; questionsPerSecond: number; elapsedSeconds: number; etaSeconds: number | null } & TeachCounts)
   | TeachDoneEvent;
 
-/** What must match for a folder's saved responses to be resumed: the questions, the model and the settings. */
+/**
+ * What must match for a folder's saved responses to be resumed: the questions, the model and the
+ * sampling. The batch size may change (each response has its own seed): a resume that ran out of
+ * memory can go on in smaller batches.
+ */
 interface SavedSpec {
   model: string;
   questions: QuestionSource | string;
   fieldMap: EvalFieldMap | null;
   limit: number | null;
   promptStyle: string;
-  settings: TeachSettings;
+  settings: Omit<TeachSettings, 'batchSize'>;
 }
 
 async function loadQuestions(spec: TeachSpec, log: (line: string) => void): Promise<EvalDoc[]> {
@@ -96,13 +101,33 @@ const savedQuestions = (q: QuestionSource): QuestionSource | string => (q.kind =
 
 async function checkResumable(store: FileStore, spec: SavedSpec, outFolder: string): Promise<void> {
   const saved = await readJson<SavedSpec>(store, TEACH_FILES.settings);
-  if (!saved) return writeJson(store, TEACH_FILES.settings, spec);
-  const differ = (Object.keys(spec) as (keyof SavedSpec)[]).filter((k) => JSON.stringify(saved[k]) !== JSON.stringify(spec[k]));
+  if (!saved) {
+    // Outputs without settings were not written by a teacher: never append to someone's data.
+    const names = await store.list();
+    const foreign = [TEACH_FILES.kept, TEACH_FILES.dropped].filter((name) => names.includes(name));
+    if (foreign.length) throw new Error(`${outFolder} already has ${foreign.join(' and ')} but no ${TEACH_FILES.settings}: it is not a teacher's folder. Write to another folder.`);
+    return writeJson(store, TEACH_FILES.settings, spec);
+  }
+  const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+  const differ = (Object.keys(spec) as (keyof SavedSpec)[]).filter((k) => show(saved[k]) !== show(spec[k]));
   if (differ.length > 0) {
     throw new Error(
-      `${outFolder} holds a teacher run with other ${differ.join(', ')} (see its ${TEACH_FILES.settings}). ` +
-        'Resume it with the same settings, or write to another folder.',
+      `${outFolder} holds a teacher run with other settings: ${differ.map((k) => `${k} was ${show(saved[k])}, now ${show(spec[k])}`).join('; ')}. ` +
+        'Resume it with the same model and settings, or start a new one in another folder.',
     );
+  }
+}
+
+/** A saved response whose question is not the one with its id now: the questions changed since. */
+function checkSameQuestions(saved: Map<number, string>, docs: EvalDoc[], outFolder: string): void {
+  const byId = new Map(docs.map((d) => [d.id, d.question]));
+  for (const [id, question] of saved) {
+    if (byId.get(id) !== question) {
+      throw new Error(
+        `${outFolder} has responses to other questions: question ${id} there is "${question.slice(0, 60)}…", but the questions now give ` +
+          `${byId.has(id) ? `"${byId.get(id)!.slice(0, 60)}…"` : 'no such question'}. Resume with the same questions file, or start a new one in another folder.`,
+      );
+    }
   }
 }
 
@@ -118,10 +143,12 @@ export async function runTeach(spec: TeachSpec, host: TeachHost): Promise<TeachD
     if (!tokenizer) throw new Error(`${files.description} has no tokenizer.json; a teacher needs the model's tokenizer`);
     const style = resolvePromptStyle(tokenizer, spec.promptStyle ?? DATA_DEFAULTS.promptStyle);
     const store = await host.store();
-    const modelName = typeof spec.model === 'string' ? spec.model : files.description;
-    const savedSpec: SavedSpec = { model: modelName, questions: savedQuestions(spec.questions), fieldMap: spec.fieldMap ?? null, limit: spec.limit ?? null, promptStyle: style, settings };
+    const modelName = modelIdentity(spec.model, spec.revision, files);
+    const { batchSize: _, ...sampling } = settings;
+    const savedSpec: SavedSpec = { model: modelName, questions: savedQuestions(spec.questions), fieldMap: spec.fieldMap ?? null, limit: spec.limit ?? null, promptStyle: style, settings: sampling };
     await checkResumable(store, savedSpec, host.outFolder);
     const saved = await readSaved(store);
+    checkSameQuestions(saved.questions, docs, host.outFolder);
     const all = workList(docs, settings.samples);
     const todo = all.filter((item) => !saved.done.has(itemKey(item.doc.id, item.sample)));
     const counts: TeachCounts = { done: all.length - todo.length, total: all.length, kept: saved.kept, dropped: saved.dropped };

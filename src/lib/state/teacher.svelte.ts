@@ -6,7 +6,7 @@ import { TeacherWorkerClient } from '../clients/teacher-client';
 import { parseDifficulty } from '../data/synth';
 import { SUMMARIZE_FORM_DEFAULTS, TEACH_FORM_DEFAULTS } from '../lab-defaults';
 import { newRunId, teachPath } from '../runs/paths';
-import { opfsFiles, opfsStore } from '../storage/opfs-store';
+import { opfsFiles, opfsStore, removeOpfsPath } from '../storage/opfs-store';
 import { TEACH_FILES } from '../teach/teacher';
 import { SUMMARIZED_FILE } from '../pipeline/summarize';
 import type { EvalDataSource, TeacherWorkerEvent, TeachStartRequest } from '../../../workers/protocol';
@@ -28,6 +28,8 @@ interface LastJob {
   form: Omit<typeof teachForm, 'file'>;
   status: 'running' | 'stopped' | 'complete';
 }
+
+type JobKind = 'teach' | 'summarize';
 
 export interface JobProgress {
   done: number;
@@ -73,7 +75,9 @@ async function questionsFrom(form: typeof teachForm, jobId: string): Promise<Eva
 }
 
 class TeacherState {
-  running = $state<'teach' | 'summarize' | null>(null);
+  running = $state<JobKind | null>(null);
+  /** The kind of the job that the error, log and progress below belong to: each panel shows its own. */
+  kind = $state<JobKind | null>(null);
   error = $state<string | null>(null);
   log = $state<string[]>([]);
   progress = $state.raw<JobProgress | null>(null);
@@ -81,7 +85,7 @@ class TeacherState {
   /** The last teacher job: resumable while its status is 'stopped' (or 'running' after a closed tab). */
   lastJob = $state.raw<LastJob | null>(typeof localStorage === 'undefined' ? null : readLastJob());
   /** The finished job's distilled data, ready for the Data step. */
-  result = $state.raw<{ jobId: string; kept: number; dropped: number } | null>(null);
+  result = $state.raw<{ jobId: string; kept: number; dropped: number; reject: boolean } | null>(null);
 
   invalid = $derived([
     ...invalidFields(teachForm, TEACH_RULES),
@@ -98,10 +102,19 @@ class TeacherState {
     else localStorage.removeItem(LAST_JOB_KEY);
   }
 
-  /** Starts a new teacher job on the form's settings. */
+  /** Starts a new teacher job on the form's settings (not while a stopped one waits: resume or discard it first). */
   start(): Promise<boolean> {
+    if (this.resumable) return this.#fail('A stopped teacher job is waiting: resume it, or discard it first.', 'teach');
     const { file: _, ...form } = teachForm;
     return this.#teach({ jobId: newRunId('teach', form.questionsKind), form: $state.snapshot(form), status: 'running' });
+  }
+
+  /** Deletes the stopped job and what it saved. */
+  async discard(): Promise<void> {
+    const job = this.lastJob;
+    if (!job || this.running) return;
+    await removeOpfsPath(teachPath(job.jobId));
+    this.#remember(null);
   }
 
   /** Resumes the last job with the settings it started with (the form shows them again). */
@@ -118,14 +131,17 @@ class TeacherState {
 
   async #teach(job: LastJob): Promise<boolean> {
     if (this.running) return false;
-    if (this.invalid.length > 0) return this.#fail(FIX_FIELDS_TEXT);
+    if (this.invalid.length > 0) return this.#fail(FIX_FIELDS_TEXT, 'teach');
     const model = session.source;
-    if (!model) return this.#fail('Load a model in step 1 first: it is the teacher.');
+    if (!model) return this.#fail('Load a model in step 1 first: it is the teacher.', 'teach');
+    // Taken before the first await: a second click cannot start a second job.
+    Object.assign(this, { running: 'teach', kind: 'teach', error: null, log: [], progress: null, result: null });
     let questions: EvalDataSource;
     try {
       questions = await questionsFrom(teachForm, job.jobId);
     } catch (e) {
-      return this.#fail((e as Error).message);
+      this.running = null;
+      return this.#fail((e as Error).message, 'teach');
     }
     const f = job.form;
     const request: Omit<TeachStartRequest, 'type' | 'stopFlag'> = {
@@ -144,7 +160,7 @@ class TeacherState {
     return this.#run('teach', (client) => client.teach(request), (event) => {
       if (event.type === 'teach-done') {
         this.#remember({ ...job, status: event.status });
-        if (event.status === 'complete') this.result = { jobId: job.jobId, kept: event.kept, dropped: event.dropped };
+        if (event.status === 'complete') this.result = { jobId: job.jobId, kept: event.kept, dropped: event.dropped, reject: f.reject };
         return true;
       }
       return false;
@@ -154,10 +170,10 @@ class TeacherState {
   /** Summarizes the reasoning of the data the Data step shows; the summarized copy is read in its place. */
   summarize(): Promise<boolean> {
     if (this.running) return Promise.resolve(false);
-    if (this.summarizeInvalid.length > 0) return this.#fail(FIX_FIELDS_TEXT);
+    if (this.summarizeInvalid.length > 0) return this.#fail(FIX_FIELDS_TEXT, 'summarize');
     const model = session.source;
-    if (!model) return this.#fail('Load a model in step 1 first: it writes the summaries.');
-    if (!data.file) return this.#fail('Read some data first: the summarizer works on the data shown.');
+    if (!model) return this.#fail('Load a model in step 1 first: it writes the summaries.', 'summarize');
+    if (!data.file) return this.#fail('Read some data first: the summarizer works on the data shown.', 'summarize');
     const jobId = newRunId('summarize', 'data');
     const { prompt, maxNewTokens, batchSize } = $state.snapshot(summarizeForm);
     return this.#run(
@@ -167,14 +183,16 @@ class TeacherState {
           jobId,
           model: model.model,
           ...(model.endpoint && { endpoint: model.endpoint }),
+          ...(model.revision && { revision: model.revision }),
           ...(model.backend && { backend: model.backend }),
           ...(model.threads && { threads: model.threads }),
+          ...(model.force && { force: true }),
           data: data.file!,
           settings: { prompt, maxNewTokens, batchSize },
         }),
       (event) => {
         if (event.type !== 'summarize-done') return false;
-        if (event.status === 'complete') void this.#readIntoDataStep(jobId, SUMMARIZED_FILE);
+        if (event.status === 'complete') void this.#readIntoDataStep(jobId, SUMMARIZED_FILE, 'summarize');
         return true;
       },
     );
@@ -182,21 +200,22 @@ class TeacherState {
 
   /** Shows a finished teacher job's distilled data in the Data step. */
   useResult(): Promise<void> {
-    return this.result ? this.#readIntoDataStep(this.result.jobId, TEACH_FILES.kept) : Promise.resolve();
+    return this.result ? this.#readIntoDataStep(this.result.jobId, TEACH_FILES.kept, 'teach') : Promise.resolve();
   }
 
-  async #readIntoDataStep(jobId: string, name: string): Promise<void> {
-    const file = (await opfsFiles(teachPath(jobId))).find((f) => f.name === name);
-    if (!file) {
-      this.error = `${teachPath(jobId)}/${name} is not in browser storage: no response was kept.`;
-      return;
+  async #readIntoDataStep(jobId: string, name: string, kind: JobKind): Promise<void> {
+    try {
+      const file = (await opfsFiles(teachPath(jobId))).find((f) => f.name === name);
+      if (!file) throw new Error(`${teachPath(jobId)}/${name} is not in browser storage: no ${kind === 'teach' ? 'response was kept' : 'summary was written'}.`);
+      Object.assign(dataForm, { kind: 'file', file });
+      await data.inspect();
+    } catch (e) {
+      void this.#fail((e as Error).message, kind);
     }
-    Object.assign(dataForm, { kind: 'file', file });
-    await data.inspect();
   }
 
-  #run(kind: 'teach' | 'summarize', send: (client: TeacherWorkerClient) => void, finished: (event: TeacherWorkerEvent) => boolean): Promise<boolean> {
-    Object.assign(this, { running: kind, error: null, log: [], progress: null, ...(kind === 'teach' && { result: null }) });
+  #run(kind: JobKind, send: (client: TeacherWorkerClient) => void, finished: (event: TeacherWorkerEvent) => boolean): Promise<boolean> {
+    Object.assign(this, { running: kind, kind, error: null, log: [], progress: null, ...(kind === 'teach' && { result: null }) });
     return new Promise((resolve) => {
       const end = (ok: boolean) => {
         this.#client?.terminate();
@@ -237,8 +256,8 @@ class TeacherState {
     });
   }
 
-  #fail(message: string): Promise<boolean> {
-    this.error = message;
+  #fail(message: string, kind: JobKind): Promise<boolean> {
+    Object.assign(this, { error: message, kind });
     return Promise.resolve(false);
   }
 }

@@ -17,6 +17,11 @@ export function opfsAvailable(): boolean {
   return typeof navigator !== 'undefined' && typeof navigator.storage?.getDirectory === 'function';
 }
 
+/** Sync access handles exist only in dedicated workers. */
+function canAppendInPlace(handle: FileSystemFileHandle): boolean {
+  return typeof handle.createSyncAccessHandle === 'function' && typeof window === 'undefined';
+}
+
 function canMove(): boolean {
   return typeof FileSystemFileHandle !== 'undefined' && 'move' in FileSystemFileHandle.prototype;
 }
@@ -81,11 +86,22 @@ export async function opfsStore(path: string): Promise<FileStore> {
       await (tmp as unknown as MovableFile).move(name);
     },
 
-    // createWritable works on a copy that replaces the file on close(): a tab closed mid-append
-    // leaves the file as it was before, never half a line.
+    // In a worker, a sync access handle writes at the end in place. Elsewhere createWritable
+    // works on a copy of the whole file that replaces it on close(), so each append costs the
+    // file's size. Readers of appended files drop a last line cut short.
     async append(name, bytes) {
       if (name.endsWith(TMP_SUFFIX)) throw new Error(`${path}: "${name}" ends in ${TMP_SUFFIX}, which is kept for writes in progress`);
       const handle = await (await folder(root, path, true))!.getFileHandle(name, { create: true });
+      if (canAppendInPlace(handle)) {
+        const access = await handle.createSyncAccessHandle();
+        try {
+          access.write(bytes as Uint8Array<ArrayBuffer>, { at: access.getSize() });
+          access.flush();
+        } finally {
+          access.close();
+        }
+        return;
+      }
       const size = (await handle.getFile()).size;
       const stream = await handle.createWritable({ keepExistingData: true });
       try {

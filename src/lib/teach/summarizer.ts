@@ -36,7 +36,7 @@ interface CacheLine {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** SHA-256 (hex) of what a summary depends on: the model, the filled prompt and the length limit. */
+/** SHA-256 (hex) of what a summary depends on: the model (with its prompt style), the filled prompt and the length limit. */
 export async function summaryKey(model: string, request: string, maxNewTokens: number): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', encoder.encode(JSON.stringify([model, request, maxNewTokens])));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');

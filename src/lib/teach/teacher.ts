@@ -82,6 +82,8 @@ export interface TeachProgressSoFar {
   done: Set<string>;
   kept: number;
   dropped: number;
+  /** The question each saved id answered, to check that the questions did not change. */
+  questions: Map<number, string>;
 }
 
 /**
@@ -90,7 +92,7 @@ export interface TeachProgressSoFar {
  * that a person must look at.
  */
 export async function readSaved(store: FileStore): Promise<TeachProgressSoFar> {
-  const saved: TeachProgressSoFar = { done: new Set(), kept: 0, dropped: 0 };
+  const saved: TeachProgressSoFar = { done: new Set(), kept: 0, dropped: 0, questions: new Map() };
   for (const name of [TEACH_FILES.kept, TEACH_FILES.dropped]) {
     const bytes = await store.read(name);
     if (!bytes) continue;
@@ -102,6 +104,7 @@ export async function readSaved(store: FileStore): Promise<TeachProgressSoFar> {
       const record = parseSaved(line);
       if (!record) throw new Error(`${store.description}/${name}, line ${i + 1}: not a saved response; the file is damaged. Fix or delete that line, then run again to resume.`);
       saved.done.add(itemKey(record.id, record.sample));
+      saved.questions.set(record.id, record.question);
       if (name === TEACH_FILES.kept) saved.kept++;
       else saved.dropped++;
     });
@@ -109,10 +112,10 @@ export async function readSaved(store: FileStore): Promise<TeachProgressSoFar> {
   return saved;
 }
 
-function parseSaved(line: string): Pick<TeacherRecord, 'id' | 'sample'> | null {
+function parseSaved(line: string): Pick<TeacherRecord, 'id' | 'sample' | 'question'> | null {
   try {
     const r = JSON.parse(line) as Partial<TeacherRecord>;
-    return Number.isInteger(r.id) && Number.isInteger(r.sample) ? { id: r.id!, sample: r.sample! } : null;
+    return Number.isInteger(r.id) && Number.isInteger(r.sample) && typeof r.question === 'string' ? { id: r.id!, sample: r.sample!, question: r.question } : null;
   } catch {
     return null;
   }
