@@ -62,7 +62,7 @@ export interface Command<T extends OptionTable = OptionTable> {
   /** Paragraphs between the usage line and the options. */
   about?: string;
   options: T;
-  /** Positional arguments this command takes (names for --help); none when omitted. */
+  /** Positional arguments this command takes (names for --help); none when omitted. A last name ending in "…" takes one or more. */
   positionals?: string[];
   run(values: OptionValues<T>, args: ParsedArgs): Promise<void>;
 }
@@ -136,8 +136,9 @@ export function parseCommand<T extends OptionTable>(name: string, c: Command<T>,
   }
   const positionals = parsed.positionals;
   const expected = c.positionals?.length ?? 0;
-  if (positionals.length !== expected && c.positionals) {
-    throw new UsageError(`give exactly ${expected}: ${name} ${c.positionals.join(' ')} (see "${name} --help")`);
+  const variadic = c.positionals?.at(-1)?.endsWith('…') ?? false;
+  if (c.positionals && (variadic ? positionals.length < expected : positionals.length !== expected)) {
+    throw new UsageError(`give ${variadic ? 'at least' : 'exactly'} ${expected}: ${name} ${c.positionals.join(' ')} (see "${name} --help")`);
   }
   const given = new Set(Object.keys(parsed.values));
   return { values: values as OptionValues<T>, args: { positionals, given } };

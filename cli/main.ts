@@ -5,6 +5,7 @@ import { parseCommand, renderHelp, UsageError, type Command, type OptionTable } 
 import { compare } from './commands/compare';
 import { data } from './commands/data';
 import { evalCommand } from './commands/eval';
+import { exportRecipeCommand } from './commands/export-recipe';
 import { generate } from './commands/generate';
 import { logits } from './commands/logits';
 import { score } from './commands/score';
@@ -13,7 +14,7 @@ import { synth } from './commands/synth';
 import { teach } from './commands/teach';
 import { train } from './commands/train';
 
-const COMMANDS: Record<string, Command<OptionTable>> = { generate, logits, data, synth, teach, summarize, train, eval: evalCommand, score, compare };
+const COMMANDS: Record<string, Command<OptionTable>> = { generate, logits, data, synth, teach, summarize, train, eval: evalCommand, score, compare, 'export-recipe': exportRecipeCommand };
 
 const HELP = `Distill Lab command line: run models with the same code as the browser app.
 

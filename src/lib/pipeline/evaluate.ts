@@ -15,7 +15,7 @@ import type { TaskName } from '../eval/scoring';
 import type { EvalDoc } from '../eval/tasks';
 import type { FileStore } from '../storage/file-store';
 import { DATA_DEFAULTS, EVAL_DATA_DEFAULTS, type PromptStyleChoice } from './defaults';
-import { describeEvalData, evalDataLocation, synthEvalItems, type EvalDataSource } from './sources';
+import { describeEvalData, evalDataLocation, savedEvalData, synthEvalItems, type EvalDataSource } from './sources';
 
 export interface EvalSpec {
   /** A Hugging Face id, an http(s) URL to a model folder, a site path, a folder (Node), or picked files. */
@@ -144,7 +144,7 @@ export async function runEvaluation(spec: EvalSpec, host: EvalHost): Promise<Eva
         post({ type: 'eval-progress', done, total, fraction, elapsedSeconds, etaSeconds });
       },
     });
-    results.config = { model: typeof spec.model === 'string' ? spec.model : files.description, data, limit: spec.limit ?? null, ...results.config };
+    results.config = { model: typeof spec.model === 'string' ? spec.model : files.description, data, data_source: savedEvalData(spec.data), limit: spec.limit ?? null, ...results.config };
 
     await writeEvalOutputs(await host.store(), results, samples);
     const done: EvalDoneEvent = { type: 'eval-done', results, samples, stored: [`${host.outFolder}/results.json`, `${host.outFolder}/samples.jsonl`] };

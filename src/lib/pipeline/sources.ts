@@ -79,3 +79,8 @@ export function synthEvalItems(data: SynthSource): EvalDoc[] {
 export function evalDataLocation(data: Exclude<EvalDataSource, SynthSource>, endpoint?: string): DataSource {
   return data.kind === 'hub' ? gsm8kHubUrl(data.split, endpoint) : data.kind === 'url' ? data.url : data.file;
 }
+
+/** An eval source as results.json keeps it (plain JSON: a picked file by its name), so an export can name it again. */
+export type SavedEvalData = Exclude<EvalDataSource, { kind: 'file' }> | { kind: 'file'; name: string };
+
+export const savedEvalData = (data: EvalDataSource): SavedEvalData => (data.kind === 'file' ? { kind: 'file', name: data.file.name } : data);
