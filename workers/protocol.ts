@@ -9,6 +9,7 @@
 import type { BackendInfo, BackendName } from '../models/backend';
 import type { FinishReason } from '../models/generate';
 import type { EvalEvent, EvalSpec } from '../src/lib/pipeline/evaluate';
+import type { RecipeRequest } from '../src/lib/pipeline/export-recipe';
 import type { InspectEvent, InspectSpec } from '../src/lib/pipeline/inspect';
 import type { SummarizeEvent, SummarizeSpec } from '../src/lib/pipeline/summarize';
 import type { TeachEvent, TeachSpec } from '../src/lib/pipeline/teach';
@@ -119,11 +120,20 @@ export interface DataInspectRequest extends InspectSpec {
   type: 'data-inspect';
 }
 
-export type DataWorkerRequest = DataInspectRequest;
+/** The recipe of training runs in browser storage (runs/<id>/…), for axolotl, TRL, LLaMA-Factory and lm_eval. */
+export interface RecipeExportRequest extends RecipeRequest {
+  type: 'recipe-export';
+}
+
+export type DataWorkerRequest = DataInspectRequest | RecipeExportRequest;
 
 // ---- worker → page ----------------------------------------------------------------------------
 
-export type DataWorkerEvent = InspectEvent | { type: 'data-error'; message: string };
+export type DataWorkerEvent =
+  | InspectEvent
+  /** The recipe as a zip (the same bytes as the CLI's export-recipe --zip), and its files' paths. */
+  | { type: 'recipe-exported'; zip: Uint8Array; files: string[] }
+  | { type: 'data-error'; message: string };
 
 // ==== the training worker =======================================================================
 

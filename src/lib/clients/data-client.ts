@@ -1,5 +1,5 @@
 // The page's side of the data worker: typed requests in, typed events out (workers/protocol.ts).
-import type { DataInspectRequest, DataWorkerEvent } from '../../../workers/protocol';
+import type { DataInspectRequest, DataWorkerEvent, RecipeExportRequest } from '../../../workers/protocol';
 import { wireWorker } from './worker-wiring';
 
 export class DataWorkerClient {
@@ -12,6 +12,10 @@ export class DataWorkerClient {
 
   inspect(request: Omit<DataInspectRequest, 'type'>): void {
     this.#worker.postMessage({ type: 'data-inspect', ...request } satisfies DataInspectRequest);
+  }
+
+  exportRecipe(request: Omit<RecipeExportRequest, 'type'>): void {
+    this.#worker.postMessage({ type: 'recipe-export', ...request } satisfies RecipeExportRequest);
   }
 
   terminate(): void {
