@@ -11,8 +11,9 @@ export interface ExperimentRow {
   name: string;
   training?: { steps: number; lossFirst: number; lossLast: number; seconds: number };
   synth: Cell;
-  /** Difficulty 1–2 together: the items the issue's target is set on. */
+  /** Difficulty 1–2 together, and 3–4 together: the two targets the default model is held to. */
   synthEasy: Cell;
+  synthHard?: Cell;
   synthByDifficulty: Record<string, Cell>;
   gsm8k: Cell | null;
   /** The GSM8K items whose solutions take one or two calculations. */
@@ -38,6 +39,7 @@ export function columns(r: ExperimentResults): Column[] {
   const difficulties = [...new Set(r.rows.flatMap((row) => Object.keys(row.synthByDifficulty)))].sort();
   const cols: Column[] = difficulties.map((d) => ({ name: `synthetic ${d.replace('d', 'difficulty ')}`, cell: (row) => row.synthByDifficulty[d] ?? null }));
   cols.push({ name: 'synthetic, difficulty 1–2', cell: (row) => row.synthEasy });
+  if (r.rows.some((row) => row.synthHard)) cols.push({ name: 'synthetic, difficulty 3–4', cell: (row) => row.synthHard ?? null });
   cols.push({ name: 'synthetic, all', cell: (row) => row.synth });
   if (r.rows.some((row) => row.gsm8kEasy)) cols.push({ name: 'GSM8K test, 1–2 calculations', cell: (row) => row.gsm8kEasy ?? null });
   if (r.rows.some((row) => row.gsm8k)) cols.push({ name: 'GSM8K test', cell: (row) => row.gsm8k });

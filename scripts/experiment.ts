@@ -92,7 +92,9 @@ async function main() {
     for (const d of [...new Set(samples.map((s) => s.doc.difficulty).filter((x) => x !== undefined))].sort()) {
       byDifficulty[`d${d}`] = cell(samples.filter((s) => s.doc.difficulty === d));
     }
-    const row = { name, training, synth: cell(samples), synthEasy: cell(samples.filter((s) => (s.doc.difficulty ?? 0) <= 2)), synthByDifficulty: byDifficulty, gsm8k: gsm, gsm8kEasy: gsmEasy };
+    const easy = samples.filter((s) => (s.doc.difficulty ?? 0) <= 2);
+    const hard = samples.filter((s) => (s.doc.difficulty ?? 0) >= 3);
+    const row = { name, training, synth: cell(samples), synthEasy: cell(easy), ...(hard.length > 0 && { synthHard: cell(hard) }), synthByDifficulty: byDifficulty, gsm8k: gsm, gsm8kEasy: gsmEasy };
     results.rows.push(row);
     log(`${name}: synthetic ${(100 * row.synth.accuracy).toFixed(1)}%${gsm ? `, GSM8K ${(100 * gsm.accuracy).toFixed(1)}%` : ''} (eval ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   };

@@ -20,7 +20,7 @@ describe('experiment --smoke', () => {
     const results = JSON.parse(readFileSync(path.join(tmp, 'results.json'), 'utf8'));
     expect(results.rows.map((r: { name: string }) => r.name)).toEqual(['base (no fine-tuning)', 'original', 'answer', 'think-summary', 'full']);
     for (const row of results.rows) {
-      for (const cell of [row.synth, row.synthEasy, ...(withGsm8k ? [row.gsm8k, row.gsm8kEasy] : [])]) {
+      for (const cell of [row.synth, row.synthEasy, row.synthHard, ...(withGsm8k ? [row.gsm8k, row.gsm8kEasy] : [])]) {
         expect(cell.accuracy).toBeGreaterThanOrEqual(0);
         expect(cell.accuracy).toBeLessThanOrEqual(1);
         expect(cell.stderr).toBeGreaterThanOrEqual(0);
@@ -37,7 +37,7 @@ describe('experiment --smoke', () => {
     expect(table).toHaveLength(2 + 5);
     const width = table[0].split('|').length;
     expect(table.every((l) => l.split('|').length === width)).toBe(true);
-    expect(table[0]).toMatch(/\| SFT data \| .*synthetic, difficulty 1–2.*\| synthetic, all .*\| train loss \|/);
+    expect(table[0]).toMatch(/\| SFT data \| .*synthetic, difficulty 1–2.*\| synthetic, difficulty 3–4.*\| synthetic, all .*\| train loss \|/);
     if (withGsm8k) expect(table[0]).toMatch(/GSM8K test, 1–2 calculations \(n=\d+\) \| GSM8K test \(n=\d+\)/);
     for (const line of table.slice(2)) expect(line).toMatch(/\d+\.\d ± \d+\.\d/);
     expect(existsSync(path.join(tmp, 'chart.svg'))).toBe(true);

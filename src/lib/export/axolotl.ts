@@ -19,7 +19,8 @@ function dataset(r: RecipeRun, path: string): YamlMap {
       train_on_eos: 'turn',
     };
   }
-  // "Question: …\nAnswer:" as the instruction as it is, the answer (with its leading space) as the output.
+  // "Question: …\nAnswer:" as the instruction as it is, the answer (with its leading space) as the
+  // output: masked like the run. (axolotl's `completion` type would train on the prompt too.)
   return { path, ds_type: 'json', split: 'train', type: { field_instruction: 'prompt', field_output: 'completion', format: '{instruction}', no_input_format: '{instruction}' } };
 }
 
