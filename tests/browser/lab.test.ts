@@ -1,7 +1,7 @@
 // End-to-end: the lab as users get it, the production build (service worker included) served
 // with COOP/COEP, in Debian's chromium. The bundled default model, tiny settings:
 // - "Run the demo" through every step on wasm, with no long task over 300 ms on the main thread,
-//   then the prompt box on the fine-tuned run;
+//   the experiment's recipe downloaded from Compare, then the prompt box on the fine-tuned run;
 // - the demo's path on WebGPU (SwiftShader): one training step and one tiny evaluation;
 // - a reload during training, then a resume from the checkpoint (the progress in view, emptied
 //   fields blocking Start);
@@ -108,6 +108,15 @@ describe('the lab, production build, in chromium', () => {
     await expect(table.locator('tbody td').first().innerText()).resolves.toMatch(/^\d+\.\d ± \d+\.\d \(n 6\)$/);
     await expect(page.getByTestId('paired-result').innerText()).resolves.toMatch(/on 6 items\. \d+ items flipped to right and \d+ to wrong; McNemar's exact test p = /);
     await shot(page, 'compare-wasm');
+
+    // The experiment's recipe for the engines that scale out: a zip of stored (uncompressed) files.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: "Export the experiment's recipe" }).click()]);
+    expect(download.suggestedFilename()).toBe('distill-lab-recipe.zip');
+    const zip = readFileSync((await download.path())!).toString('utf8');
+    for (const name of ['README.md', 'data/answer.jsonl', 'axolotl/answer.yaml', 'trl/train_answer.py', 'llamafactory/answer.yaml', 'lm_eval/commands.sh']) expect(zip).toContain(name);
+    // Two evaluations: the base model's and the fine-tuned run's, each an lm_eval command.
+    expect(zip.match(/\nlm_eval --model hf /g)).toHaveLength(2);
+    await expect(page.getByTestId('recipe-files').innerText()).resolves.toMatch(/^Downloaded \d+ files: README\.md, /);
 
     // Every step shows what the demo did.
     await openStep(page, 'Data');
