@@ -75,7 +75,9 @@ describe('export recipe', () => {
     writeFileSync(path.join(hubDir, 'test-00000-of-00001.parquet'), new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'question', data: gsm.map((r) => r.question) }, { name: 'answer', data: gsm.map((r) => r.answer) }] })));
     hub = await startHubServer({ 'datasets/openai/gsm8k': path.join(tmp, 'hub') });
     await runEvaluation({ model: modelDir, data: { kind: 'hub', split: 'test' }, task: 'gsm8k_cot', endpoint: hub.url, batchSize: 2, maxNewTokens: 4, backend: 'wasm' }, evalHost(path.join(tmp, 'base-eval')));
-    const r = await cli('export-recipe', ...RUNS.map((x) => runDir(x.id)), '--base-eval', path.join(tmp, 'base-eval'), '--base-model', 'org/tiny-llama', '--out', out, '--zip', path.join(tmp, 'recipe.zip'));
+    // gsm8k_cot on other items than GSM8K's test split: a task YAML with the harness's own exemplars.
+    await runEvaluation({ model: modelDir, data: { kind: 'synth', n: 2, seed: 3 }, task: 'gsm8k_cot', batchSize: 2, maxNewTokens: 4, backend: 'wasm' }, evalHost(path.join(tmp, 'base-eval-cot')));
+    const r = await cli('export-recipe', ...RUNS.map((x) => runDir(x.id)), '--base-eval', path.join(tmp, 'base-eval'), '--base-eval', path.join(tmp, 'base-eval-cot'), '--base-model', 'org/tiny-llama', '--out', out, '--zip', path.join(tmp, 'recipe.zip'));
     if (r.code !== 0) throw new Error(r.stderr);
   }
   afterAll(async () => {
@@ -116,9 +118,15 @@ describe('export recipe', () => {
         'lm_eval/commands.sh',
         'lm_eval/data/answer_chat.jsonl',
         'lm_eval/tasks/distill_answer_chat.yaml',
+        'lm_eval/data/base_gsm8k_cot_2.jsonl',
+        'lm_eval/tasks/distill_base_gsm8k_cot_2.yaml',
         ...names.flatMap((n) => [`data/${n}.jsonl`, `axolotl/${n}.yaml`, `trl/train_${n.replace('-', '_')}.py`, `llamafactory/${n}.yaml`]),
         'data/answer.eval.jsonl',
         'data/full.eval.jsonl',
+        // The plain-prompt runs' rows for LLaMA-Factory, whose `empty` template adds no EOS.
+        'data/original.llamafactory.jsonl',
+        'data/full.llamafactory.jsonl',
+        'data/full.eval.llamafactory.jsonl',
       ].sort(),
     );
     const zipped = JSON.parse(
@@ -225,15 +233,22 @@ describe('export recipe', () => {
         max_grad_norm: c.maxGradNorm,
         disable_gradient_checkpointing: !c.gradientCheckpointing,
         seed: c.seed,
-        template: r.promptStyle === 'plain' ? 'empty' : 'default',
         dataset_dir: 'llamafactory',
       });
+      // Chat runs leave the template to the tokenizer's own, as the run did.
+      expect(lf.template).toBe(r.promptStyle === 'plain' ? 'empty' : undefined);
       if (lora) expect([lf.lora_rank, lf.lora_alpha, lf.lora_dropout, lf.lora_target]).toEqual([c.lora.rank, c.lora.alpha, c.lora.dropout, c.lora.targets.join(',')]);
       if (c.packing) expect(lf.neat_packing).toBe(true);
       const info = JSON.parse(read('llamafactory/dataset_info.json'));
       const entry = info[lf.dataset];
-      expect(entry.file_name).toBe(`../data/${name}.jsonl`);
+      expect(entry.file_name).toBe(r.promptStyle === 'plain' ? `../data/${name}.llamafactory.jsonl` : `../data/${name}.jsonl`);
       expect(existsSync(path.join(out, 'llamafactory', entry.file_name))).toBe(true);
+      if (r.promptStyle === 'plain') {
+        // The same rows as data/NAME.jsonl, each completion ending in the tokenizer's EOS ("</s>").
+        const lfRows = read(`data/${name}.llamafactory.jsonl`).trim().split('\n').map((l) => JSON.parse(l));
+        const rows = read(`data/${name}.jsonl`).trim().split('\n').map((l) => JSON.parse(l));
+        expect(lfRows).toEqual(rows.map((row) => ({ ...row, completion: `${row.completion}</s>` })));
+      }
       expect(entry).toMatchObject(r.promptStyle === 'plain' ? { columns: { prompt: 'prompt', response: 'completion' } } : { formatting: 'sharegpt', columns: { messages: 'messages' }, tags: { role_tag: 'role', content_tag: 'content' } });
     }
     expect(yaml('trl/accelerate_multi_gpu.yaml')).toMatchObject({ distributed_type: 'MULTI_GPU', num_machines: 1 });
@@ -241,13 +256,24 @@ describe('export recipe', () => {
 
   it('gives the lm_eval command of each evaluation, with a task YAML for data the harness does not have', () => {
     const commands = read('lm_eval/commands.sh').split('\n').filter((l) => l.startsWith('lm_eval '));
-    expect(commands).toHaveLength(2);
+    expect(commands).toHaveLength(3);
     const flags = (line: string) => Object.fromEntries([...line.matchAll(/--(\w+)(?: ([^-\s][^\s]*))?/g)].map((m) => [m[1], m[2] ?? true]));
     // The base model on openai/gsm8k's test split: the harness's own task.
     expect(flags(commands[0])).toMatchObject({ model: 'hf', model_args: 'pretrained=org/tiny-llama', tasks: 'gsm8k_cot', num_fewshot: '8', batch_size: '2', gen_kwargs: 'max_gen_toks=4' });
     expect(flags(commands[0]).apply_chat_template).toBeUndefined();
+    // gsm8k_cot on synthetic items: the harness's prompt, target and 8 exemplars, in a task YAML.
+    expect(flags(commands[1])).toMatchObject({ tasks: 'distill_base_gsm8k_cot_2', num_fewshot: '8' });
+    const cot = yaml('lm_eval/tasks/distill_base_gsm8k_cot_2.yaml');
+    const harnessCot = YAML.parse(readFileSync(sharedPath('data', 'lm-eval', 'gsm8k-cot.yaml'), 'utf8'));
+    expect(cot.doc_to_target).toBe(harnessCot.doc_to_target);
+    expect(cot.doc_to_text).toBe(harnessCot.doc_to_text);
+    expect(cot.fewshot_config.samples).toEqual(harnessCot.fewshot_config.samples);
+    expect(cot.generation_kwargs.until).toEqual(harnessCot.generation_kwargs.until);
     // The fine-tuned run on synthetic items with our chat task: a task YAML and the items.
-    expect(flags(commands[1])).toMatchObject({ model_args: 'pretrained=outputs/trl/answer', tasks: 'distill_answer_chat', include_path: 'lm_eval/tasks', num_fewshot: '0', batch_size: '4', limit: '3', apply_chat_template: true, gen_kwargs: 'max_gen_toks=6' });
+    commands.splice(1, 1);
+    expect(flags(commands[1])).toMatchObject({ model_args: 'pretrained=outputs/trl/answer', tasks: 'distill_answer_chat', include_path: 'lm_eval/tasks', num_fewshot: '0', batch_size: '4', apply_chat_template: true, gen_kwargs: 'max_gen_toks=6' });
+    // The task's file holds exactly the items scored, so no --limit.
+    expect(flags(commands[1]).limit).toBeUndefined();
     const task = yaml('lm_eval/tasks/distill_answer_chat.yaml');
     expect(task).toMatchObject({
       task: 'distill_answer_chat',
@@ -259,9 +285,11 @@ describe('export recipe', () => {
       filter_list: [{ name: 'strict-match', filter: [{ function: 'regex', regex_pattern: '#### (\\-?[0-9\\.\\,]+)' }, { function: 'take_first' }] }, { name: 'flexible-extract' }],
       metric_list: [{ metric: 'exact_match', ignore_case: true, regexes_to_ignore: [',', '\\$', '(?s).*#### ', '\\.$'] }],
     });
+    // The very items the evaluation scored, from its samples.jsonl.
     const items = read('lm_eval/data/answer_chat.jsonl').trim().split('\n').map((l) => JSON.parse(l));
+    const scored = readFileSync(path.join(runDir('full-chat'), 'eval', 'samples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).doc);
+    expect(items).toEqual(scored.map((d: { question: string; answer: string }) => ({ question: d.question, answer: d.answer })));
     expect(items).toHaveLength(3);
-    expect(items[0].answer).toMatch(/#### -?\d+$/);
     // The harness's own GSM8K task files use the same stops, filters and metric options.
     const harness = YAML.parse(readFileSync(sharedPath('data', 'lm-eval', 'gsm8k.yaml'), 'utf8'));
     expect(task.metric_list[0].regexes_to_ignore).toEqual(harness.metric_list[0].regexes_to_ignore);
@@ -271,6 +299,16 @@ describe('export recipe', () => {
   it('the README carries the mapping table, here and in the project', () => {
     expect(read('README.md')).toContain(mappingTables());
     expect(readFileSync(path.join(ROOT, 'README.md'), 'utf8')).toContain(mappingTables());
+  });
+
+  it('refuses data that no longer gives the run\'s examples', { timeout: 60_000 }, async () => {
+    const moved = path.join(tmp, 'runs', 'changed');
+    mkdirSync(path.join(moved, 'data'), { recursive: true });
+    writeFileSync(path.join(moved, 'run.json'), readFileSync(path.join(runDir('full-chat'), 'run.json')));
+    writeFileSync(path.join(moved, 'data', 'train.jsonl'), toJsonl(synthDataset({ n: 16, seed: 99, difficulty: [1, 2] })));
+    const r = await cli('export-recipe', moved, '--out', path.join(tmp, 'recipe-changed'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/now gives other training examples than run .* trained on \(fingerprint .*, the run's .*\): export from the data and model the run used/);
   });
 
   it('refuses a folder without run.json and a non-empty --out', async () => {

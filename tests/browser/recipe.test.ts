@@ -55,7 +55,7 @@ describe('export recipe in chromium', () => {
         await window.recipeTest!.write('runs/train-recipe/data', dataFiles);
         await window.recipeTest!.write('runs/eval-recipe/eval/chat', evalFiles);
       },
-      [{ 'run.json': text(path.join(runDir, 'run.json')) }, { 'train.jsonl': text(data) }, { 'results.json': text(path.join(evalDir, 'results.json')) }] as const,
+      [{ 'run.json': text(path.join(runDir, 'run.json')) }, { 'train.jsonl': text(data) }, { 'results.json': text(path.join(evalDir, 'results.json')), 'samples.jsonl': text(path.join(evalDir, 'samples.jsonl')) }] as const,
     );
     const page = await withTimeout(
       browser.page.evaluate((request) => window.recipeTest!.export(request), { runs: [{ id: RUN_ID, folder: `runs/${RUN_ID}`, evalFolders: [`runs/${EVAL_ID}/eval/chat`] }], baseEvalFolders: [] }),

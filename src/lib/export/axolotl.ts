@@ -1,7 +1,7 @@
 // A run as an axolotl config (keys of axolotl 0.15's config schema): the run's data with the loss
 // on the completion only (chat_template on the assistant turn, or a prompt/completion instruct
 // format with train_on_inputs false), and every training setting that axolotl has.
-import { length, notMapped, schedulerName, warmup } from './hf-settings';
+import { length, microBatch, notMapped, schedulerName, warmup } from './hf-settings';
 import { baseModelNote, outputDir, type RecipeRun } from './recipe';
 import { yamlDocument, type YamlEntry, type YamlMap } from './yaml-text';
 
@@ -40,8 +40,8 @@ export function axolotlConfig(r: RecipeRun): string {
     ['dataset_prepared_path', `outputs/axolotl/prepared/${r.name}`],
     ['sequence_len', c.maxLength],
     ['excess_length_strategy', 'truncate', 'ours cuts long examples at the end'],
-    ['sample_packing', c.packing],
-    ['micro_batch_size', c.batchSize, 'per GPU: the global batch is this × gradient_accumulation_steps × GPUs (the run had 1 device)'],
+    ['sample_packing', c.packing, c.packing ? 'examples stay apart only with flash or flex attention (attn_implementation)' : undefined],
+    ['micro_batch_size', microBatch(c), 'per GPU: the global batch is this × gradient_accumulation_steps × GPUs (the run had 1 device)'],
     ['gradient_accumulation_steps', c.gradAccumSteps],
     'maxSteps' in n ? ['max_steps', n.maxSteps] : ['num_epochs', n.epochs],
     ['learning_rate', c.learningRate],
@@ -73,7 +73,7 @@ export function axolotlConfig(r: RecipeRun): string {
     ['output_dir', outputDir('axolotl', r)],
     '',
     'Not mapped (no axolotl setting does the same):',
-    ...notMapped(c).map((line) => `- ${line}`),
+    ...notMapped(c, r.run.revision).map((line) => `- ${line}`),
   ];
   return yamlDocument(entries);
 }

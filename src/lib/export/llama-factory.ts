@@ -1,11 +1,21 @@
 // A run as a LLaMA-Factory training YAML (keys of LLaMA-Factory 0.9.3), and the dataset_info.json
 // entries that name the recipe's data: chat data in the sharegpt format with OpenAI role names,
 // plain prompts in the alpaca format (the whole "Question: …\nAnswer:" as the instruction).
-import { length, notMapped, schedulerName, warmup } from './hf-settings';
+import { length, microBatch, notMapped, schedulerName, warmup } from './hf-settings';
 import { baseModelNote, outputDir, type RecipeRun } from './recipe';
 import { yamlDocument, type YamlEntry, type YamlMap } from './yaml-text';
 
 const datasetName = (r: RecipeRun, part: 'train' | 'eval') => `distill_${r.name.replaceAll('-', '_')}${part === 'eval' ? '_eval' : ''}`;
+
+/** Plain-prompt rows for LLaMA-Factory: its `empty` template adds no EOS, so each completion carries it. */
+export const llamaFactoryFile = (file: string) => file.replace(/\.jsonl$/, '.llamafactory.jsonl');
+
+export function llamaFactoryRows(rows: string[], eosText: string): string[] {
+  return rows.map((line) => {
+    const row = JSON.parse(line) as { prompt: string; completion: string };
+    return JSON.stringify({ ...row, completion: row.completion + eosText });
+  });
+}
 
 function datasetEntry(r: RecipeRun, file: string): YamlMap {
   // file_name is relative to dataset_dir (llamafactory/).
@@ -18,7 +28,7 @@ function datasetEntry(r: RecipeRun, file: string): YamlMap {
       tags: { role_tag: 'role', content_tag: 'content', user_tag: 'user', assistant_tag: 'assistant', system_tag: 'system' },
     };
   }
-  return { file_name: fileName, columns: { prompt: 'prompt', response: 'completion' } };
+  return { file_name: llamaFactoryFile(fileName), columns: { prompt: 'prompt', response: 'completion' } };
 }
 
 /** data/dataset_info.json's entries for every run of the recipe. */
@@ -55,9 +65,9 @@ export function llamaFactoryConfig(r: RecipeRun): string {
     ['dataset', datasetName(r, 'train')],
     ...(r.evalFile ? [['eval_dataset', datasetName(r, 'eval')] as YamlEntry] : []),
     ['dataset_dir', 'llamafactory'],
-    r.rows.style === 'chat'
-      ? ['template', 'default', "set to your model's template name (qwen, llama3, …): the run used the tokenizer's own chat template"]
-      : ['template', 'empty', 'the prompt as it is; this template adds no EOS after the answer, the run trained one'],
+    ...(r.rows.style === 'chat'
+      ? ["No template key: LLaMA-Factory then uses the tokenizer's own chat template, as the run did."]
+      : ([['template', 'empty', "the prompt as it is; the data's completions end in the EOS the run trained"]] as YamlEntry[])),
     ['cutoff_len', c.maxLength, 'LLaMA-Factory cuts prompt and answer in proportion; the run cut at the end'],
     ['train_on_prompt', false, 'the loss is on the completion only, as in the run'],
     ...(c.packing ? [['neat_packing', true, 'packing with attention kept inside each example'] as YamlEntry] : []),
@@ -84,7 +94,7 @@ export function llamaFactoryConfig(r: RecipeRun): string {
     ['logging_steps', 1],
     '',
     'Not mapped (no LLaMA-Factory setting does the same):',
-    ...notMapped(c).map((line) => `- ${line}`),
+    ...notMapped(c, r.run.revision).map((line) => `- ${line}`),
   ];
   return yamlDocument(entries);
 }

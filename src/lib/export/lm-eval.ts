@@ -1,7 +1,9 @@
 // The evaluations as lm-evaluation-harness (0.4.x) command lines, one per results.json, with a task
 // YAML in the harness's format wherever the harness has no such task: our `chat` task, and any
-// task on eval data other than openai/gsm8k's test split (the synthetic items are written out).
-import { synthEvalItems } from '../pipeline/sources';
+// task on items other than the first N of openai/gsm8k's test split. Such a task reads the very
+// items the run scored, written out from its samples.jsonl.
+import { synthDataset } from '../data/synth';
+import { EVAL_DATA_DEFAULTS } from '../pipeline/defaults';
 import type { SavedEvalData } from '../pipeline/sources';
 import { GSM8K_COT_EXEMPLARS } from '../eval/gsm8k-cot-exemplars';
 import type { EvalResults } from '../eval/runner';
@@ -9,8 +11,16 @@ import { REGEXES_TO_IGNORE, TASK_RULES, type TaskName } from '../eval/scoring';
 import { outputDir, type RecipeRun } from './recipe';
 import { yamlDocument, type YamlEntry, type YamlMap } from './yaml-text';
 
+/** One evaluated item as samples.jsonl keeps it. */
+export interface EvalItem {
+  question: string;
+  answer: string;
+}
+
 export interface RecipeEval {
   results: EvalResults;
+  /** The items it scored, in order (samples.jsonl's docs). */
+  items: EvalItem[];
   /** The run whose fine-tuned model was evaluated; null for the base model. */
   run: RecipeRun | null;
 }
@@ -21,12 +31,15 @@ export interface LmEvalFile {
 }
 
 interface EvalConfig {
+  model: string;
   task: TaskName;
   batch_size: number;
   max_new_tokens: number;
   num_fewshot: number;
+  fewshot_seed?: number;
   prompt_style?: 'chat' | 'plain';
   limit: number | null;
+  subset_seed?: number | null;
   data: string;
   data_source?: SavedEvalData;
   gold?: 'gsm8k' | 'number';
@@ -40,15 +53,16 @@ const DOC_TO_TEXT: Record<TaskName, (style: 'chat' | 'plain') => string> = {
   chat: (style) => (style === 'chat' ? '{{question}}' : 'Question: {{question}}\nAnswer:'),
 };
 
-/** Where the items come from, as a harness task YAML names a dataset. */
-function datasetKeys(source: SavedEvalData | undefined, dataFile: string | null): YamlEntry[] {
-  if (dataFile) return [['dataset_path', 'json'], ['dataset_kwargs', { data_files: { test: dataFile } }]];
-  if (source?.kind === 'url') return [['dataset_path', 'json'], ['dataset_kwargs', { data_files: { test: source.url } }, 'the file the run evaluated: a path on this machine or a URL']];
-  if (source?.kind === 'file') return [['dataset_path', 'json'], ['dataset_kwargs', { data_files: { test: source.name } }, 'the file picked in the page: put it beside this recipe']];
-  return [['dataset_path', 'openai/gsm8k'], ['dataset_name', 'main']];
+/** The items and, for 5-shot gsm8k, the exemplar pool, as files this task reads. */
+function datasetKeys(testFile: string, trainFile: string | null): YamlEntry[] {
+  return [
+    ['dataset_path', 'json'],
+    ['dataset_kwargs', { data_files: { test: testFile, ...(trainFile && { train: trainFile }) } }],
+    ...(trainFile ? ([['training_split', 'train'], ['fewshot_split', 'train']] as YamlEntry[]) : []),
+  ];
 }
 
-function taskYaml(name: string, c: EvalConfig, dataFile: string | null): string {
+function taskYaml(name: string, c: EvalConfig, testFile: string, trainFile: string | null, poolNote: string | null): string {
   const rules = TASK_RULES[c.task];
   const filter = (pattern: string, groupSelect: number): YamlMap => ({
     function: 'regex',
@@ -60,15 +74,16 @@ function taskYaml(name: string, c: EvalConfig, dataFile: string | null): string 
     `Task for lm-evaluation-harness 0.4: the run's "${c.task}" evaluation on ${c.data}.`,
     ...(c.task === 'chat' ? ['Our chat task also reads \\boxed{}, "The answer is" and the last number (chat-extract): the harness has strict and flexible only.'] : []),
     ...(c.gold === 'number' ? ['The gold answers are numbers: the run also scored them by value (numeric_match, |answer - gold| < 0.001); the harness has exact_match only.'] : []),
-    ...(c.task === 'gsm8k' ? ['Not mapped: the run drew its 5 exemplars from a train split; give the harness one (training_split, fewshot_split) for 5-shot.'] : []),
+    ...(poolNote ? [poolNote] : []),
     ['task', name],
-    ...datasetKeys(c.data_source, dataFile),
+    ...datasetKeys(testFile, trainFile),
     ['test_split', 'test'],
     ['output_type', 'generate_until'],
     ['doc_to_text', DOC_TO_TEXT[c.task](c.prompt_style ?? 'plain')],
-    ['doc_to_target', cot ? "{{answer.split('####')[-1].strip()}}" : '{{answer}}'],
+    // gsm8k-cot's own: its fixed exemplars have `target`, not `answer`.
+    ['doc_to_target', cot ? "{{answer.split('####')[-1].strip() if answer is defined else target}}" : '{{answer}}'],
     ['generation_kwargs', { until: rules.until, do_sample: false, temperature: 0.0, max_gen_toks: c.max_new_tokens }],
-    ['num_fewshot', cot ? GSM8K_COT_EXEMPLARS.length : 0],
+    ['num_fewshot', c.num_fewshot],
     ...(cot ? [['fewshot_config', { sampler: 'first_n', samples: GSM8K_COT_EXEMPLARS.map((e) => ({ question: e.question, target: e.target })) }] as YamlEntry] : []),
     [
       'filter_list',
@@ -82,41 +97,52 @@ function taskYaml(name: string, c: EvalConfig, dataFile: string | null): string 
   ]);
 }
 
-/** The harness's own task serves it: a harness task on openai/gsm8k's test split. */
-const builtIn = (c: EvalConfig) => c.task !== 'chat' && c.data_source?.kind === 'hub' && c.data_source.split === 'test';
+/** The harness's own task serves it: a harness task on the first N items of openai/gsm8k's test split. */
+const builtIn = (c: EvalConfig) => c.task !== 'chat' && c.data_source?.kind === 'hub' && c.data_source.split === 'test' && (c.subset_seed ?? null) === null;
 
 const shellQuote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`);
+/** One line of a comment: no line break may start a command. */
+const oneLine = (s: string) => s.replace(/\s+/g, ' ');
+const jsonl = (rows: object[]) => rows.map((r) => `${JSON.stringify(r)}\n`).join('');
+
+/** gsm8k's 5-shot pool: the synthetic teacher's train split is made again; another pool must be put in place. */
+function fewshotPool(name: string, c: EvalConfig, files: LmEvalFile[]): { trainFile: string; note: string | null } {
+  const trainFile = `lm_eval/data/${name}.train.jsonl`;
+  if (c.data_source?.kind === 'synth') {
+    const pool = synthDataset({ n: EVAL_DATA_DEFAULTS.synthFewshotPool, seed: c.data_source.seed }).map((r) => ({ question: r.question, answer: r.answer }));
+    files.push({ path: trainFile, text: jsonl(pool) });
+    return { trainFile, note: null };
+  }
+  return { trainFile, note: `Not mapped: the run's 5-shot exemplar pool (the hub's train split, or its --fewshot-data file): put it at ${trainFile} in GSM8K's schema.` };
+}
 
 export function lmEvalFiles(runs: RecipeRun[], evals: RecipeEval[]): LmEvalFile[] {
   const files: LmEvalFile[] = [];
   const commands: string[] = [
     '#!/bin/sh',
-    '# lm-evaluation-harness 0.4 commands that reproduce each evaluation of the runs, from the recipe\'s folder.',
+    "# lm-evaluation-harness 0.4 commands that reproduce each evaluation of the runs, from the recipe's folder.",
     '# Each loads the model that trl/ writes; axolotl/ and llamafactory/ write theirs to outputs/axolotl and outputs/llamafactory.',
     '# Several GPUs: accelerate launch -m lm_eval … instead of lm_eval ….',
     'set -e',
   ];
   const used = new Map<string, number>();
-  for (const { results, run } of evals) {
+  for (const { results, items, run } of evals) {
     const c = results.config as unknown as EvalConfig;
     const base = `${run?.name ?? 'base'}_${c.task}`.replaceAll('-', '_');
     const n = (used.get(base) ?? 0) + 1;
     used.set(base, n);
     const name = n === 1 ? base : `${base}_${n}`;
-    const model = run ?? runs[0];
-    const modelArgs =
-      run === null ? `pretrained=${model.baseModel}` : run.run.config.mode === 'lora' ? `pretrained=${run.baseModel},peft=${outputDir('trl', run)}` : `pretrained=${outputDir('trl', run)}`;
+    const baseModel = run?.baseModel ?? runs[0].baseModel;
+    const modelArgs = run === null ? `pretrained=${baseModel}` : run.run.config.mode === 'lora' ? `pretrained=${run.baseModel},peft=${outputDir('trl', run)}` : `pretrained=${outputDir('trl', run)}`;
     let task: string = c.task;
     const extra: string[] = [];
-    if (!builtIn(c)) {
+    const custom = !builtIn(c);
+    if (custom) {
       task = `distill_${name}`;
-      let dataFile: string | null = null;
-      if (c.data_source?.kind === 'synth') {
-        dataFile = `lm_eval/data/${name}.jsonl`;
-        const items = synthEvalItems(c.data_source).slice(0, c.limit ?? undefined);
-        files.push({ path: dataFile, text: items.map((d) => `${JSON.stringify({ question: d.question, answer: d.answer })}\n`).join('') });
-      }
-      files.push({ path: `lm_eval/tasks/${task}.yaml`, text: taskYaml(task, c, dataFile) });
+      const testFile = `lm_eval/data/${name}.jsonl`;
+      files.push({ path: testFile, text: jsonl(items.map(({ question, answer }) => ({ question, answer }))) });
+      const pool = c.task === 'gsm8k' ? fewshotPool(name, c, files) : null;
+      files.push({ path: `lm_eval/tasks/${task}.yaml`, text: taskYaml(task, c, testFile, pool?.trainFile ?? null, pool?.note ?? null) });
       extra.push('--include_path', 'lm_eval/tasks');
     }
     const chatTemplate = c.task === 'chat' && c.prompt_style === 'chat';
@@ -133,7 +159,8 @@ export function lmEvalFiles(runs: RecipeRun[], evals: RecipeEval[]): LmEvalFile[
       String(c.num_fewshot),
       '--batch_size',
       String(c.batch_size),
-      ...(c.limit !== null ? ['--limit', String(c.limit)] : []),
+      // A task of our own holds exactly the items scored; the harness's takes the first N.
+      ...(!custom && c.limit !== null ? ['--limit', String(c.limit)] : []),
       ...(chatTemplate ? ['--apply_chat_template'] : []),
       '--gen_kwargs',
       `max_gen_toks=${c.max_new_tokens}`,
@@ -141,7 +168,7 @@ export function lmEvalFiles(runs: RecipeRun[], evals: RecipeEval[]): LmEvalFile[
       `outputs/lm_eval/${name}`,
       '--log_samples',
     ];
-    commands.push('', `# ${run ? `run ${run.id} (${run.run.strategy})` : 'the base model'}: ${c.task} on ${c.data}`, argv.map(shellQuote).join(' '));
+    commands.push('', oneLine(`# ${run ? `run ${run.id} (${run.run.strategy})` : 'the base model'}: ${c.task} on ${c.data}, ${items.length} items`), argv.map(shellQuote).join(' '));
   }
   files.push({ path: 'lm_eval/commands.sh', text: `${commands.join('\n')}\n` });
   return files;

@@ -116,6 +116,10 @@ ${mappingTables()}
   LLaMA-Factory cuts prompt and answer in proportion.
 - **Tokenization at the seam.** Ours encodes the prompt and the completion apart; axolotl and
   LLaMA-Factory do too, TRL encodes them together (the same ids unless a token spans the seam).
+- **End of sequence.** The run trains the tokenizer's EOS right after each completion. TRL and
+  axolotl's instruct format append it themselves, and LLaMA-Factory's plain rows
+  (\`data/NAME.llamafactory.jsonl\`) carry it in the text; with a chat template each engine trains
+  the template's own end of turn, which is the EOS for most models but not all.
 - **Precision.** The run trained in float32; the files say bf16 off to match, and that bf16 is faster.
 - **Defaults we override.** TRL and LLaMA-Factory turn gradient checkpointing on and LLaMA-Factory
   sets LoRA alpha to 2 × rank unless told: the files set both as the run had them.

@@ -8,8 +8,8 @@ import type { DataSource } from '../data/readers';
 import type { EvalResults } from '../eval/runner';
 import type { RunFile } from '../pipeline/train';
 import { axolotlConfig } from './axolotl';
-import { llamaFactoryConfig, llamaFactoryDatasets } from './llama-factory';
-import { lmEvalFiles, type RecipeEval } from './lm-eval';
+import { llamaFactoryConfig, llamaFactoryDatasets, llamaFactoryFile, llamaFactoryRows } from './llama-factory';
+import { lmEvalFiles, type EvalItem, type RecipeEval } from './lm-eval';
 import { recipeReadme } from './recipe-readme';
 import { sftRows, type SftRows } from './sft-data';
 import { accelerateConfig, trlScript } from './trl';
@@ -22,14 +22,20 @@ export interface RecipeInput {
   run: RunFile;
   /** The training data it read (the page keeps a copy beside the run). */
   data: DataSource;
-  evals: EvalResults[];
+  evals: EvaluationRead[];
+}
+
+/** An evaluation as read from its folder: results.json, and the items samples.jsonl scored. */
+export interface EvaluationRead {
+  results: EvalResults;
+  items: EvalItem[];
 }
 
 export interface RecipeOptions {
   /** The base model for the engines when the run's is a local folder or a site path: a hub id or a path on the GPU machine. */
   baseModel?: string;
   /** Evaluations of the base model. */
-  baseEvals?: EvalResults[];
+  baseEvals?: EvaluationRead[];
 }
 
 /** A run as the tool writers see it: its name in file names, its rows, the base model to name. */
@@ -89,8 +95,8 @@ export async function buildRecipe(inputs: RecipeInput[], tokenizerOf: (run: RunF
     });
   }
   const evals: RecipeEval[] = [
-    ...(opts.baseEvals ?? []).map((results) => ({ results, run: null })),
-    ...inputs.flatMap((input, i) => input.evals.map((results) => ({ results, run: runs[i] }))),
+    ...(opts.baseEvals ?? []).map((e) => ({ ...e, run: null })),
+    ...inputs.flatMap((input, i) => input.evals.map((e) => ({ ...e, run: runs[i] }))),
   ];
   const files: ArchiveFile[] = [
     text('README.md', recipeReadme(runs, evals)),
@@ -104,6 +110,10 @@ export async function buildRecipe(inputs: RecipeInput[], tokenizerOf: (run: RunF
     files.push(text(`axolotl/${r.name}.yaml`, axolotlConfig(r)));
     files.push(text(`trl/train_${r.name.replaceAll('-', '_')}.py`, trlScript(r)));
     files.push(text(`llamafactory/${r.name}.yaml`, llamaFactoryConfig(r)));
+    if (r.rows.style === 'plain') {
+      files.push(text(llamaFactoryFile(r.dataFile), jsonl(llamaFactoryRows(r.rows.train, r.rows.eosText))));
+      if (r.evalFile) files.push(text(llamaFactoryFile(r.evalFile), jsonl(llamaFactoryRows(r.rows.eval, r.rows.eosText))));
+    }
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -8,7 +8,9 @@ import { renderPrompt, resolvePromptStyle, type PromptStyle } from '../data/prom
 import type { DataSource } from '../data/readers';
 import type { ChatTurn } from '../data/types';
 import type { RunFile } from '../pipeline/train';
+import { eosOf } from '../data/tokenize';
 import { holdOut, sftExamples } from '../train/prepare';
+import { fingerprintExamples } from '../train/trainer';
 
 export interface SftRows {
   style: PromptStyle;
@@ -20,6 +22,8 @@ export interface SftRows {
   skipped: number;
   /** Examples cut at the run's max length (the engines cut or drop them by their own rules). */
   truncated: number;
+  /** The tokenizer's end-of-sequence token as text: the run trained it after every completion. */
+  eosText: string;
 }
 
 type Row = { messages: ChatTurn[] } | { prompt: string; completion: string };
@@ -28,6 +32,14 @@ export async function sftRows(run: RunFile, data: DataSource, tokenizer: TextTok
   const style = resolvePromptStyle(tokenizer, run.promptStyle);
   const { items, report } = await sftExamples(data, { strategy: run.strategy, fieldMap: run.fieldMap, tokenizer, style, maxLength: run.config.maxLength });
   const split = holdOut(items, run.evalSize, run.config.seed, report.source);
+  // The same examples as the run, or none: a moved file, other data or another tokenizer is refused.
+  const fingerprint = fingerprintExamples(split.train.map((i) => i.tokenized!));
+  if (fingerprint !== run.dataFingerprint) {
+    throw new Error(
+      `${report.source} now gives other training examples than run ${run.dataDescription} trained on (fingerprint ${fingerprint}, the run's ${run.dataFingerprint}): ` +
+        'export from the data and model the run used (the page keeps a copy of its data beside the run)',
+    );
+  }
   const row = ({ example }: (typeof items)[number]): string => {
     const r: Row =
       style === 'chat'
@@ -38,5 +50,6 @@ export async function sftRows(run: RunFile, data: DataSource, tokenizer: TextTok
           })();
     return JSON.stringify(r);
   };
-  return { style, train: split.train.map(row), eval: split.eval.map(row), skipped: report.skipped.length, truncated: report.truncated };
+  const eosText = tokenizer.decode([eosOf(tokenizer, {})]);
+  return { style, train: split.train.map(row), eval: split.eval.map(row), skipped: report.skipped.length, truncated: report.truncated, eosText };
 }

@@ -2,7 +2,7 @@
 // `accelerate launch` on any number of GPUs, and the accelerate config for several GPUs. Chat data
 // is given to TRL as conversational prompt/completion (the prompt turns, then the assistant turn),
 // so the loss falls on the completion only, as in the run, with any chat template.
-import { length, notMapped, schedulerName, warmup } from './hf-settings';
+import { length, microBatch, notMapped, schedulerName, warmup } from './hf-settings';
 import { baseModelNote, outputDir, type RecipeRun } from './recipe';
 import { yamlDocument } from './yaml-text';
 
@@ -30,7 +30,7 @@ export function trlScript(r: RecipeRun): string {
     '# (one GPU: python this file). Written for TRL 1.x, peft 0.1x, transformers 4.5x/5.x.',
     '#',
     '# Not mapped (nothing in TRL does the same):',
-    ...notMapped(c).map((line) => `# - ${line}`),
+    ...notMapped(c, r.run.revision).map((line) => `# - ${line}`),
     ...(chat ? [] : ['# - TRL tokenizes prompt + completion together; the run tokenized them apart (the same ids unless a token spans the seam).']),
     '',
     'from datasets import load_dataset',
@@ -55,7 +55,7 @@ export function trlScript(r: RecipeRun): string {
     arg('max_length', c.maxLength, 'truncation keeps the start, as ours'),
     arg('packing', c.packing, c.packing ? 'examples stay apart only with attn_implementation flash_attention_2 in model_init_kwargs' : undefined),
     arg('completion_only_loss', true),
-    arg('per_device_train_batch_size', c.batchSize, 'the global batch is this × gradient_accumulation_steps × GPUs (the run had 1 device)'),
+    arg('per_device_train_batch_size', microBatch(c), 'the global batch is this × gradient_accumulation_steps × GPUs (the run had 1 device)'),
     arg('gradient_accumulation_steps', c.gradAccumSteps),
     ...('maxSteps' in n ? [arg('max_steps', n.maxSteps)] : [arg('num_train_epochs', n.epochs)]),
     arg('learning_rate', c.learningRate),

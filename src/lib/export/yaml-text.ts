@@ -38,9 +38,10 @@ function mapLines(map: YamlMap, indent: string): string {
 /** A block map: one line (or block) per entry, comments after values, `# …` lines for notes. */
 export function yamlDocument(entries: (YamlEntry | string)[]): string {
   const lines = entries.map((e) => {
-    if (typeof e === 'string') return e === '' ? '' : `# ${e}`;
+    // A comment stays on its line: a line break in it would start YAML of its own.
+    if (typeof e === 'string') return e === '' ? '' : `# ${e.replace(/\s+/g, ' ')}`;
     const [key, v, comment] = e;
-    return `${key}:${value(v, '')}${comment ? `  # ${comment}` : ''}`;
+    return `${key}:${value(v, '')}${comment ? `  # ${comment.replace(/\s+/g, ' ')}` : ''}`;
   });
   return `${lines.join('\n')}\n`;
 }

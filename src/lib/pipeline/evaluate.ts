@@ -144,7 +144,7 @@ export async function runEvaluation(spec: EvalSpec, host: EvalHost): Promise<Eva
         post({ type: 'eval-progress', done, total, fraction, elapsedSeconds, etaSeconds });
       },
     });
-    results.config = { model: typeof spec.model === 'string' ? spec.model : files.description, data, data_source: savedEvalData(spec.data), limit: spec.limit ?? null, ...results.config };
+    results.config = { model: typeof spec.model === 'string' ? spec.model : files.description, data, data_source: savedEvalData(spec.data), limit: spec.limit ?? null, subset_seed: spec.subsetSeed ?? null, ...results.config };
 
     await writeEvalOutputs(await host.store(), results, samples);
     const done: EvalDoneEvent = { type: 'eval-done', results, samples, stored: [`${host.outFolder}/results.json`, `${host.outFolder}/samples.jsonl`] };

@@ -6,7 +6,8 @@ import { resolveSource } from '../../../models/files';
 import { loadTokenizer, type TextTokenizer } from '../../../models/tokenizer';
 import type { DataSource } from '../data/readers';
 import type { EvalResults } from '../eval/runner';
-import { buildRecipe, type RecipeInput } from '../export/recipe';
+import type { EvalItem } from '../export/lm-eval';
+import { buildRecipe, type EvaluationRead, type RecipeInput } from '../export/recipe';
 import type { ArchiveFile } from '../export/zip';
 import { readJson, type FileStore } from '../storage/file-store';
 import { RUN_FILE, type RunFile } from './train';
@@ -27,11 +28,27 @@ export interface RecipeRequest {
   baseModel?: string;
 }
 
-async function readResults(access: FolderAccess, folder: string): Promise<EvalResults> {
+const decoder = new TextDecoder();
+
+/** results.json and the items samples.jsonl scored (the export's task files hold exactly those). */
+async function readEvaluation(access: FolderAccess, folder: string): Promise<EvaluationRead> {
   const store = await access.store(folder);
   const results = await readJson<EvalResults>(store, 'results.json');
-  if (!results) throw new Error(`${store.description} has no results.json: give the folder an evaluation wrote`);
-  return results;
+  const samples = await store.read('samples.jsonl');
+  if (!results || !samples) throw new Error(`${store.description} has no results.json and samples.jsonl: give the folder an evaluation wrote`);
+  const items = decoder
+    .decode(samples)
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line, i) => {
+      try {
+        const { doc } = JSON.parse(line) as { doc: EvalItem };
+        return { question: doc.question, answer: doc.answer };
+      } catch {
+        throw new Error(`${store.description}/samples.jsonl, line ${i + 1}: not a sample record; the file is damaged. Evaluate again to rewrite it.`);
+      }
+    });
+  return { results, items };
 }
 
 async function readRun(access: FolderAccess, run: RecipeRequest['runs'][number]): Promise<RecipeInput> {
@@ -42,7 +59,7 @@ async function readRun(access: FolderAccess, run: RecipeRequest['runs'][number])
   if (copies.length > 1) throw new Error(`${store.description}/data holds ${copies.length} files; a run keeps one copy of its data there`);
   const data = copies[0] ?? file.data;
   if (data === null) throw new Error(`${store.description}: the run trained on ${file.dataDescription}, a picked file, and its copy in data/ is gone`);
-  return { id: run.id, run: file, data, evals: await Promise.all(run.evalFolders.map((f) => readResults(access, f))) };
+  return { id: run.id, run: file, data, evals: await Promise.all(run.evalFolders.map((f) => readEvaluation(access, f))) };
 }
 
 /** The run's tokenizer, from its model (the strategy and the length limit are counted in its tokens). */
@@ -55,6 +72,6 @@ async function runTokenizer(run: RunFile): Promise<TextTokenizer> {
 
 export async function exportRecipe(request: RecipeRequest, access: FolderAccess): Promise<ArchiveFile[]> {
   const inputs = await Promise.all(request.runs.map((run) => readRun(access, run)));
-  const baseEvals = await Promise.all((request.baseEvalFolders ?? []).map((f) => readResults(access, f)));
+  const baseEvals = await Promise.all((request.baseEvalFolders ?? []).map((f) => readEvaluation(access, f)));
   return buildRecipe(inputs, runTokenizer, { baseEvals, baseModel: request.baseModel });
 }
