@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { type TrainRun, hasExportedModel } from '../src/lib/runs/records';
 import { RunStore } from '../src/lib/runs/store';
 import { adviceFor, WASM_ADVICE } from '../src/lib/state/advice';
+import { fieldMapFromText } from '../src/lib/state/field-map-text';
 import { DATA_FILE_TYPES, EVAL_FILE_TYPES, rejectedFilesMessage } from '../src/lib/state/file-types';
 import { DEMO_RULES, invalidFields, numberProblem, TRAIN_RULES } from '../src/lib/state/form-rules';
 import { demoStatus, evalProgressText } from '../src/lib/state/status-text';
@@ -154,5 +155,13 @@ describe('saved runs with a damaged file', () => {
     expect(hasExportedModel(trainRun('t', 'x'))).toBe(true);
     expect(hasExportedModel(trainRun('t', 'x', { status: 'paused' }))).toBe(false);
     expect(hasExportedModel(trainRun('t', 'x', { exported: ['runs/t/adapter/adapter_model.safetensors'] }))).toBe(false);
+  });
+});
+
+describe("the page's Field map box (evaluation and teacher)", () => {
+  it('is empty for the usual names, reads the CLI syntax, and names the box in its errors', () => {
+    expect(fieldMapFromText('  ')).toEqual({});
+    expect(fieldMapFromText('question=Body+Question,answer=Answer')).toEqual({ fieldMap: { question: ['Body', 'Question'], answer: 'Answer' } });
+    expect(() => fieldMapFromText('prompt=x')).toThrow(/^Field map: expected question=FIELD,answer=FIELD .*got "prompt=x"\.$/);
   });
 });

@@ -2,7 +2,7 @@
 // the task, the eval data and its size; progress from the evaluation worker; and the finished
 // run, saved with its per-item outcomes for the sample viewer and the Compare step.
 import { parseDifficulty } from '../data/synth';
-import { parseEvalFieldMap, type EvalFieldMap } from '../eval/data';
+import type { EvalFieldMap } from '../eval/data';
 import { EvalWorkerClient } from '../clients/eval-client';
 import { EVAL_FORM_DEFAULTS } from '../lab-defaults';
 import { itemResult, type EvalRun } from '../runs/records';
@@ -11,6 +11,7 @@ import { opfsFiles } from '../storage/opfs-store';
 import type { EvalDataSource, EvalWorkerEvent } from '../../../workers/protocol';
 import { EVAL_FILE_TYPES, hasType, rejectedFilesMessage } from './file-types';
 import { EVAL_RULES, EVAL_SYNTH_RULES, FIX_FIELDS_TEXT, invalidFields } from './form-rules';
+import { fieldMapFromText } from './field-map-text';
 import { lab } from './lab.svelte';
 import { session } from './session.svelte';
 import { evalProgressText, type EvalProgress } from './status-text';
@@ -25,15 +26,7 @@ export const evalForm = $state({
   fieldMap: '',
 });
 
-function fieldMapFromForm(): { fieldMap?: EvalFieldMap } {
-  const spec = evalForm.fieldMap.trim();
-  if (!spec) return {};
-  try {
-    return { fieldMap: parseEvalFieldMap(spec) };
-  } catch (e) {
-    throw new Error(`Field map: ${(e as Error).message}.`);
-  }
-}
+const fieldMapFromForm = () => fieldMapFromText(evalForm.fieldMap);
 
 function dataFromForm(): { data: EvalDataSource; label: string; fieldMap?: EvalFieldMap } {
   const f = evalForm;

@@ -12,10 +12,11 @@ import { SUMMARIZED_FILE } from '../pipeline/summarize';
 import type { EvalDataSource, TeacherWorkerEvent, TeachStartRequest } from '../../../workers/protocol';
 import { data, dataForm } from './data.svelte';
 import { FIX_FIELDS_TEXT, invalidFields, SUMMARIZE_RULES, TEACH_LIMIT_RULES, TEACH_RULES, TEACH_SYNTH_RULES } from './form-rules';
+import { fieldMapFromText } from './field-map-text';
 import { session } from './session.svelte';
 import { teacherProgressText } from './status-text';
 
-export const teachForm = $state({ ...TEACH_FORM_DEFAULTS, url: '', file: null as File | null });
+export const teachForm = $state({ ...TEACH_FORM_DEFAULTS, url: '', fieldMap: '', file: null as File | null });
 export const summarizeForm = $state({ ...SUMMARIZE_FORM_DEFAULTS });
 
 /** Where the questions file of a job is kept, so that a resumed job reads the same questions. */
@@ -137,7 +138,9 @@ class TeacherState {
     // Taken before the first await: a second click cannot start a second job.
     Object.assign(this, { running: 'teach', kind: 'teach', error: null, log: [], progress: null, result: null });
     let questions: EvalDataSource;
+    let fieldMap: ReturnType<typeof fieldMapFromText>;
     try {
+      fieldMap = teachForm.questionsKind === 'file' || teachForm.questionsKind === 'url' ? fieldMapFromText(teachForm.fieldMap) : {};
       questions = await questionsFrom(teachForm, job.jobId);
     } catch (e) {
       this.running = null;
@@ -153,6 +156,7 @@ class TeacherState {
       ...(model.threads && { threads: model.threads }),
       ...(model.force && { force: true }),
       questions,
+      ...fieldMap,
       ...(f.questionsKind !== 'synth' && { limit: f.limit }),
       settings: { temperature: f.temperature, topP: f.topP, maxNewTokens: f.maxNewTokens, samples: f.samples, batchSize: f.batchSize, seed: f.seed, reject: f.reject },
     };
