@@ -73,5 +73,12 @@ async function runTokenizer(run: RunFile): Promise<TextTokenizer> {
 export async function exportRecipe(request: RecipeRequest, access: FolderAccess): Promise<ArchiveFile[]> {
   const inputs = await Promise.all(request.runs.map((run) => readRun(access, run)));
   const baseEvals = await Promise.all((request.baseEvalFolders ?? []).map((f) => readEvaluation(access, f)));
-  return buildRecipe(inputs, runTokenizer, { baseEvals, baseModel: request.baseModel });
+  // The runs of one experiment share their model: its tokenizer is loaded once.
+  const tokenizers = new Map<string, Promise<TextTokenizer>>();
+  const tokenizerOf = (run: RunFile) => {
+    const key = JSON.stringify([run.model, run.endpoint, run.revision]);
+    if (!tokenizers.has(key)) tokenizers.set(key, runTokenizer(run));
+    return tokenizers.get(key)!;
+  };
+  return buildRecipe(inputs, tokenizerOf, { baseEvals, baseModel: request.baseModel });
 }

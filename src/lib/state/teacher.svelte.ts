@@ -149,12 +149,8 @@ class TeacherState {
     const f = job.form;
     const request: Omit<TeachStartRequest, 'type' | 'stopFlag'> = {
       jobId: job.jobId,
-      model: model.model,
-      ...(model.endpoint && { endpoint: model.endpoint }),
-      ...(model.revision && { revision: model.revision }),
-      ...(model.backend && { backend: model.backend }),
-      ...(model.threads && { threads: model.threads }),
-      ...(model.force && { force: true }),
+      // The model as step 1 loaded it: source, backend, threads, hub endpoint and revision, force.
+      ...model,
       questions,
       ...fieldMap,
       ...(f.questionsKind !== 'synth' && { limit: f.limit }),
@@ -185,12 +181,7 @@ class TeacherState {
       (client) =>
         client.summarize({
           jobId,
-          model: model.model,
-          ...(model.endpoint && { endpoint: model.endpoint }),
-          ...(model.revision && { revision: model.revision }),
-          ...(model.backend && { backend: model.backend }),
-          ...(model.threads && { threads: model.threads }),
-          ...(model.force && { force: true }),
+          ...model,
           data: data.file!,
           settings: { prompt, maxNewTokens, batchSize },
         }),
