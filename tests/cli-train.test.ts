@@ -72,7 +72,8 @@ describe('cli train', () => {
     skipUnlessShared(ctx, 'fixtures', 'tiny-llama-ref');
     const { model, data, run } = setup('sigint');
     // One wasm thread, as the other Node tests: the tiny model's products lose to a second thread.
-    const args = ['--model', model, '--data', data, '--batch-size', '4', '--seed', '1', '--steps', '30', '--lr', '1e-3', '--threads', '1'];
+    // Length-grouped batches: the order a resume rebuilds must be the one the paused run had.
+    const args = ['--model', model, '--data', data, '--batch-size', '4', '--seed', '1', '--steps', '30', '--lr', '1e-3', '--threads', '1', '--group-by-length'];
     const proc = spawnCli('train', ...args, '--out', run);
     await proc.waitFor(/step 2\/30 /);
     proc.child.kill('SIGINT');

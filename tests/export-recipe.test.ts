@@ -40,7 +40,7 @@ const RUNS: { id: string; strategy: string; promptStyle: 'auto' | 'plain'; evalS
   { id: 'full-chat', strategy: 'answer', promptStyle: 'auto', evalSize: 2, config: { maxSteps: 1, batchSize: 4, learningRate: 3e-4, schedule: 'cosine', minLrRatio: 0.1, warmupSteps: 3, evalEvery: 1, checkpointEvery: 5, seed: 7 } },
   { id: 'lora-chat', strategy: 'think-summary', promptStyle: 'auto', evalSize: 0, config: { mode: 'lora', lora: { rank: 4, alpha: 8, dropout: 0.1, targets: ['q_proj', 'v_proj'] }, epochs: 1, batchSize: 8, gradAccumSteps: 2, schedule: 'linear', weightDecay: 0, maxGradNorm: 0.5, gradientCheckpointing: true } },
   { id: 'full-plain', strategy: 'original', promptStyle: 'plain', evalSize: 0, config: { maxSteps: 1, batchSize: 4, schedule: 'constant', packing: true, maxLength: 256, beta2: 0.95, epsilon: 1e-6 } },
-  { id: 'lora-plain', strategy: 'full', promptStyle: 'plain', evalSize: 2, config: { mode: 'lora', maxSteps: 1, batchSize: 4, warmupRatio: 0.1 } },
+  { id: 'lora-plain', strategy: 'full', promptStyle: 'plain', evalSize: 2, config: { mode: 'lora', maxSteps: 1, batchSize: 4, warmupRatio: 0.1, groupByLength: true } },
 ];
 
 describe('export recipe', () => {
@@ -185,6 +185,7 @@ describe('export recipe', () => {
       expect('max_steps' in steps ? ax.max_steps : ax.num_epochs).toBe('max_steps' in steps ? steps.max_steps : steps.epochs);
       expect(c.warmupSteps > 0 ? ax.warmup_steps : ax.warmup_ratio).toBe(c.warmupSteps > 0 ? c.warmupSteps : c.warmupRatio);
       if (c.minLrRatio > 0) expect(ax.cosine_min_lr_ratio).toBe(c.minLrRatio);
+      expect(ax.group_by_length).toBe(c.groupByLength);
       expect(ax.datasets[0]).toMatchObject({ path: `data/${name}.jsonl`, ds_type: 'json' });
       expect(ax.datasets[0].type).toEqual(r.promptStyle === 'plain' ? { field_instruction: 'prompt', field_output: 'completion', format: '{instruction}', no_input_format: '{instruction}' } : 'chat_template');
       expect(ax.test_datasets?.[0]?.path).toBe(r.evalSize ? `data/${name}.eval.jsonl` : undefined);
@@ -214,6 +215,7 @@ describe('export recipe', () => {
         data_seed: c.seed,
         ...('max_steps' in steps ? { max_steps: steps.max_steps } : { num_train_epochs: steps.epochs }),
       });
+      expect(trl.SFTConfig.group_by_length).toBe(c.groupByLength || undefined);
       if (c.minLrRatio > 0) expect(trl.SFTConfig.lr_scheduler_kwargs).toEqual({ min_lr_rate: c.minLrRatio });
       expect(trl.SFTTrainer).toMatchObject({ model: 'org/tiny-llama', args: 'config', train_dataset: 'train_dataset', ...(lora && { peft_config: 'peft_config' }), ...(r.evalSize && { eval_dataset: 'eval_dataset' }) });
       expect(trl.LoraConfig).toEqual(lora ? { r: c.lora.rank, lora_alpha: c.lora.alpha, lora_dropout: c.lora.dropout, target_modules: c.lora.targets, bias: 'none', task_type: 'CAUSAL_LM' } : undefined);
@@ -239,6 +241,7 @@ describe('export recipe', () => {
       expect(lf.template).toBe(r.promptStyle === 'plain' ? 'empty' : undefined);
       if (lora) expect([lf.lora_rank, lf.lora_alpha, lf.lora_dropout, lf.lora_target]).toEqual([c.lora.rank, c.lora.alpha, c.lora.dropout, c.lora.targets.join(',')]);
       if (c.packing) expect(lf.neat_packing).toBe(true);
+      expect(lf.group_by_length).toBe(c.groupByLength || undefined);
       const info = JSON.parse(read('llamafactory/dataset_info.json'));
       const entry = info[lf.dataset];
       expect(entry.file_name).toBe(r.promptStyle === 'plain' ? `../data/${name}.llamafactory.jsonl` : `../data/${name}.jsonl`);

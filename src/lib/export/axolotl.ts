@@ -41,6 +41,7 @@ export function axolotlConfig(r: RecipeRun): string {
     ['sequence_len', c.maxLength],
     ['excess_length_strategy', 'truncate', 'ours cuts long examples at the end'],
     ['sample_packing', c.packing, c.packing ? 'examples stay apart only with flash or flex attention (attn_implementation)' : undefined],
+    ['group_by_length', c.groupByLength],
     ['micro_batch_size', microBatch(c), 'per GPU: the global batch is this × gradient_accumulation_steps × GPUs (the run had 1 device)'],
     ['gradient_accumulation_steps', c.gradAccumSteps],
     'maxSteps' in n ? ['max_steps', n.maxSteps] : ['num_epochs', n.epochs],

@@ -71,6 +71,7 @@ export function llamaFactoryConfig(r: RecipeRun): string {
     ['cutoff_len', c.maxLength, 'LLaMA-Factory cuts prompt and answer in proportion; the run cut at the end'],
     ['train_on_prompt', false, 'the loss is on the completion only, as in the run'],
     ...(c.packing ? [['neat_packing', true, 'packing with attention kept inside each example'] as YamlEntry] : []),
+    ...(c.groupByLength ? [['group_by_length', true, "transformers' TrainingArguments, passed through"] as YamlEntry] : []),
     ['output_dir', outputDir('llamafactory', r)],
     ['per_device_train_batch_size', c.batchSize, 'the global batch is this × gradient_accumulation_steps × GPUs (the run had 1 device)'],
     ['gradient_accumulation_steps', c.gradAccumSteps],

@@ -20,6 +20,7 @@ const KEY_TABLE: [ours: string, axolotl: string, trl: string, llamaFactory: stri
   ['lora.targets', 'lora_target_modules', 'LoraConfig(target_modules=…)', 'lora_target'],
   ['maxLength', 'sequence_len', 'max_length', 'cutoff_len'],
   ['packing', 'sample_packing', 'packing', 'neat_packing'],
+  ['groupByLength', 'group_by_length', 'group_by_length', 'group_by_length'],
   ['batchSize', 'micro_batch_size', 'per_device_train_batch_size', 'per_device_train_batch_size'],
   ['gradAccumSteps', 'gradient_accumulation_steps', 'gradient_accumulation_steps', 'gradient_accumulation_steps'],
   ['epochs', 'num_epochs', 'num_train_epochs', 'num_train_epochs'],

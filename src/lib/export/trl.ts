@@ -54,6 +54,7 @@ export function trlScript(r: RecipeRun): string {
     arg('output_dir', outputDir('trl', r)),
     arg('max_length', c.maxLength, 'truncation keeps the start, as ours'),
     arg('packing', c.packing, c.packing ? 'examples stay apart only with attn_implementation flash_attention_2 in model_init_kwargs' : undefined),
+    ...(c.groupByLength ? [arg('group_by_length', true, 'transformers 4.x and 5.0; later 5.x releases: train_sampling_strategy="group_by_length"')] : []),
     arg('completion_only_loss', true),
     arg('per_device_train_batch_size', microBatch(c), 'the global batch is this × gradient_accumulation_steps × GPUs (the run had 1 device)'),
     arg('gradient_accumulation_steps', c.gradAccumSteps),

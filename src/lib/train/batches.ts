@@ -25,6 +25,20 @@ export function epochOrder(count: number, seed: number, epoch: number): number[]
   return shuffledIndices(count, new Rng((Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) + epoch * 0x632be5ab) >>> 0));
 }
 
+/** Rows per length group, in batches: transformers' LengthGroupedSampler sorts mega-batches of 50. */
+export const LENGTH_GROUP_BATCHES = 50;
+
+/**
+ * Shuffled rows regrouped so that rows of similar length share a micro-batch and little of it is
+ * padding: each run of LENGTH_GROUP_BATCHES batches' rows is sorted by length (longest first).
+ */
+function lengthGrouped(ordered: TrainRow[], batchSize: number): TrainRow[] {
+  const group = LENGTH_GROUP_BATCHES * batchSize;
+  const out: TrainRow[] = [];
+  for (let i = 0; i < ordered.length; i += group) out.push(...ordered.slice(i, i + group).sort((a, b) => b.ids.length - a.ids.length));
+  return out;
+}
+
 function microBatch(rows: TrainRow[]): MicroBatch {
   const length = Math.max(...rows.map((r) => r.ids.length));
   const padded = padRows(rows, length, 0);
@@ -56,13 +70,20 @@ export function microBatches(rows: TrainRow[], c: Pick<TrainConfig, 'batchSize' 
   return out;
 }
 
-/** Micro-batches of one epoch, grouped into optimizer steps of gradAccumSteps each (the last may be short). */
+/**
+ * Micro-batches of one epoch, grouped into optimizer steps of gradAccumSteps each (the last may be
+ * short). Length-grouped batches are shuffled once more, so that long and short steps alternate.
+ */
 export function epochSteps(rows: TrainRow[], c: TrainConfig, epoch: number): MicroBatch[][] {
   const ordered = epochOrder(rows.length, c.seed, epoch).map((i) => rows[i]);
-  const batches = microBatches(ordered, c);
+  const batches = c.groupByLength ? reorder(microBatches(lengthGrouped(ordered, c.batchSize), c), c.seed, epoch) : microBatches(ordered, c);
   const steps: MicroBatch[][] = [];
   for (let i = 0; i < batches.length; i += c.gradAccumSteps) steps.push(batches.slice(i, i + c.gradAccumSteps));
   return steps;
+}
+
+function reorder<T>(items: T[], seed: number, epoch: number): T[] {
+  return epochOrder(items.length, seed ^ 0x2545f491, epoch).map((i) => items[i]);
 }
 
 export function batchTensors(mb: MicroBatch) {

@@ -34,6 +34,8 @@ export interface TrainConfig {
   maxLength: number;
   /** Pack several examples per row (best-fit decreasing), attention kept inside each. */
   packing: boolean;
+  /** Put rows of similar length in the same micro-batch (less padding; transformers' group_by_length). */
+  groupByLength: boolean;
   seed: number;
   /** Evaluate the held-out loss every N steps (0 = never). */
   evalEvery: number;
@@ -67,6 +69,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   maxSteps: 0,
   maxLength: 512,
   packing: false,
+  groupByLength: false,
   seed: 0,
   evalEvery: 0,
   checkpointEvery: 0,

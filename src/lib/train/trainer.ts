@@ -116,7 +116,8 @@ export class Trainer {
     this.params = trainableParams(model);
     this.optimizer = new AdamW([...this.params.values()], this.config);
     this.rows = trainRows(data.train, this.config);
-    this.stepsPerEpoch = Math.ceil(microBatches(this.rows, this.config).length / this.config.gradAccumSteps);
+    // Epoch 0's count: with a token budget per micro-batch, how rows are ordered changes it.
+    this.stepsPerEpoch = epochSteps(this.rows, this.config, 0).length;
     this.totalSteps = this.config.maxSteps > 0 ? this.config.maxSteps : Math.ceil(this.config.epochs * this.stepsPerEpoch);
     this.evalBatches = data.eval?.length ? microBatches(trainRows(data.eval, { packing: false, maxLength: this.config.maxLength }), this.config) : [];
     this.dataFingerprint = fingerprintExamples(data.train);
