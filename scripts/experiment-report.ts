@@ -46,6 +46,25 @@ export function columns(r: ExperimentResults): Column[] {
   return cols;
 }
 
+/**
+ * The fine-tuned rows of one column from best to worst: ">" where the gap is larger than the two
+ * standard errors added together, "≈" where it is not (the difference may be noise).
+ */
+export function ordering(r: ExperimentResults, column: Column): string {
+  const ranked = r.rows
+    .filter((row) => row.training)
+    .map((row) => ({ name: row.name, cell: column.cell(row) }))
+    .filter((x): x is { name: string; cell: Cell } => x.cell !== null)
+    .sort((a, b) => b.cell.accuracy - a.cell.accuracy);
+  return ranked
+    .map((x, i) => {
+      if (i === 0) return x.name;
+      const prev = ranked[i - 1].cell;
+      return `${prev.accuracy - x.cell.accuracy > prev.stderr + x.cell.stderr ? '>' : '≈'} ${x.name}`;
+    })
+    .join(' ');
+}
+
 export function renderTable(r: ExperimentResults): string {
   const cols = columns(r);
   const n = (name: string) => r.rows[0] && cols.find((c) => c.name === name)?.cell(r.rows[0])?.n;
@@ -61,6 +80,10 @@ export function renderTable(r: ExperimentResults): string {
     header,
     rule,
     ...lines,
+    '',
+    'Ordering of the fine-tuned rows, ">" where two neighbours differ by more than their standard errors added together, "≈" where they do not:',
+    '',
+    ...cols.filter((c) => !c.name.startsWith('synthetic difficulty')).map((c) => `- ${c.name}: ${ordering(r, c)}`),
     '',
   ].join('\n');
 }

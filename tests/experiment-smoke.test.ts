@@ -7,9 +7,24 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/cli';
 import { hasShared, sharedPath } from './helpers/shared';
+import { columns, ordering, type ExperimentRow } from '../scripts/experiment-report';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'distill-experiment-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('experiment table', () => {
+  it('orders the fine-tuned rows, with ">" only where neighbours differ by more than their standard errors', () => {
+    const row = (name: string, accuracy: number, stderr: number): ExperimentRow => {
+      const cell = { n: 100, accuracy, stderr };
+      return { name, training: { steps: 1, lossFirst: 1, lossLast: 1, seconds: 1 }, synth: cell, synthEasy: cell, synthByDifficulty: {}, gsm8k: null };
+    };
+    const base = { ...row('base', 0.9, 0), training: undefined };
+    const results = { date: '', command: '', model: '', plan: {}, promptStyle: 'chat', seconds: 0, rows: [base, row('a', 0.5, 0.05), row('b', 0.62, 0.04), row('c', 0.45, 0.05), row('d', 0.1, 0.03)] };
+    const easy = columns(results).find((c) => c.name === 'synthetic, difficulty 1–2')!;
+    // b − a = 0.12 > 0.09: ">"; a − c = 0.05 < 0.10: "≈"; c − d = 0.35: ">". The base row is left out.
+    expect(ordering(results, easy)).toBe('b > a ≈ c > d');
+  });
+});
 
 describe('experiment --smoke', () => {
   it('writes results.json, a strategies × eval sets table, and a chart', { timeout: 300_000 }, async () => {
@@ -40,6 +55,8 @@ describe('experiment --smoke', () => {
     expect(table[0]).toMatch(/\| SFT data \| .*synthetic, difficulty 1–2.*\| synthetic, difficulty 3–4.*\| synthetic, all .*\| train loss \|/);
     if (withGsm8k) expect(table[0]).toMatch(/GSM8K test, 1–2 calculations \(n=\d+\) \| GSM8K test \(n=\d+\)/);
     for (const line of table.slice(2)) expect(line).toMatch(/\d+\.\d ± \d+\.\d/);
+    const strategy = '(original|answer|think-summary|full)';
+    expect(readFileSync(path.join(tmp, 'results.md'), 'utf8')).toMatch(new RegExp(`\n- synthetic, difficulty 1–2: ${strategy}( [>≈] ${strategy}){3}\n`));
     expect(existsSync(path.join(tmp, 'chart.svg'))).toBe(true);
     expect(readFileSync(path.join(tmp, 'chart.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
   });

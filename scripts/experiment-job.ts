@@ -1,0 +1,102 @@
+// One job of `npm run experiment`, run in its own process (a lane): evaluate the base model, or
+// fine-tune under one strategy and evaluate the result. Forked by experiment.ts, which sends one
+// typed `job` message and reads back `log` lines and the finished row.
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { StrategyName } from '../src/lib/data/types';
+import { taskMetrics, type SampleRecord } from '../src/lib/eval/runner';
+import { runEvaluation, type EvalDoneEvent, type EvalSpec } from '../src/lib/pipeline/evaluate';
+import type { EvalDataSource } from '../src/lib/pipeline/sources';
+import { startTraining, type TrainHost } from '../src/lib/pipeline/train';
+import { nodeFolderStore } from '../src/lib/storage/node-store';
+import type { TrainConfig } from '../src/lib/train/config';
+import type { StepMetrics } from '../src/lib/train/trainer';
+import type { Cell, ExperimentRow } from './experiment-report';
+
+export interface ExperimentJob {
+  /** The row's name in the table. */
+  name: string;
+  /** null: evaluate `model` as it is. */
+  strategy: StrategyName | null;
+  model: string;
+  trainFile: string;
+  /** The job's folder: the run (when training) and its evaluations. */
+  dir: string;
+  synth: EvalDataSource;
+  gsm8k: EvalDataSource | null;
+  gsm8kItems: number;
+  train: Partial<TrainConfig>;
+  eval: Pick<EvalSpec, 'task' | 'batchSize' | 'maxNewTokens'>;
+  /** wasm threads of this lane. */
+  threads: number;
+}
+
+export type LaneRequest = { type: 'job'; job: ExperimentJob };
+export type LaneReply = { type: 'log'; line: string } | { type: 'row'; row: ExperimentRow; promptStyle: string } | { type: 'failed'; message: string };
+
+const quiet = () => {};
+
+/** Strict-match accuracy (#### N, as trained) of a set of samples. */
+function cell(samples: SampleRecord[]): Cell {
+  const metrics = taskMetrics('chat', samples);
+  return { n: samples.length, accuracy: Number(metrics['exact_match,strict-match']), stderr: Number(metrics['exact_match_stderr,strict-match']) };
+}
+
+/** Calculation steps of a GSM8K solution: its <<a*b=c>> annotations. */
+const calculations = (solution: string) => (solution.match(/<</g) ?? []).length;
+
+async function evaluate(job: ExperimentJob, model: string, data: EvalDataSource, outDir: string, limit?: number): Promise<EvalDoneEvent> {
+  const spec: EvalSpec = { model, data, limit, ...job.eval, backend: 'wasm', threads: job.threads };
+  return runEvaluation(spec, { post: quiet, cancelled: () => false, store: () => Promise.resolve(nodeFolderStore(outDir)), outFolder: outDir });
+}
+
+async function evalRow(job: ExperimentJob, model: string, training?: ExperimentRow['training']): Promise<{ row: ExperimentRow; promptStyle: string }> {
+  const synthEval = await evaluate(job, model, job.synth, path.join(job.dir, 'eval-synth'));
+  const samples = synthEval.samples;
+  const gsmSamples = job.gsm8k ? (await evaluate(job, model, job.gsm8k, path.join(job.dir, 'eval-gsm8k'), job.gsm8kItems)).samples : null;
+  const byDifficulty: Record<string, Cell> = {};
+  for (const d of [...new Set(samples.map((s) => s.doc.difficulty).filter((x) => x !== undefined))].sort()) {
+    byDifficulty[`d${d}`] = cell(samples.filter((s) => s.doc.difficulty === d));
+  }
+  const hard = samples.filter((s) => (s.doc.difficulty ?? 0) >= 3);
+  const row: ExperimentRow = {
+    name: job.name,
+    training,
+    synth: cell(samples),
+    synthEasy: cell(samples.filter((s) => (s.doc.difficulty ?? 0) <= 2)),
+    ...(hard.length > 0 && { synthHard: cell(hard) }),
+    synthByDifficulty: byDifficulty,
+    gsm8k: gsmSamples && cell(gsmSamples),
+    // Word problems phrased unlike the templates, as short as the synthetic difficulty 1–2 ones.
+    gsm8kEasy: gsmSamples && cell(gsmSamples.filter((s) => calculations(String(s.doc.answer)) <= 2)),
+  };
+  return { row, promptStyle: String(synthEval.results.config.prompt_style) };
+}
+
+export async function runJob(job: ExperimentJob, log: (line: string) => void): Promise<{ row: ExperimentRow; promptStyle: string }> {
+  tf.enableProdMode();
+  if (!job.strategy) return evalRow(job, job.model);
+  const runDir = path.join(job.dir, 'run');
+  const history: StepMetrics[] = [];
+  const t0 = Date.now();
+  const host: TrainHost = {
+    post: (e) => void (e.type === 'train-step' && history.push(e.metrics)),
+    control: () => 'continue',
+    store: (part) => Promise.resolve(nodeFolderStore(path.join(runDir, part))),
+    runFolder: runDir,
+  };
+  const done = await startTraining({ model: job.model, data: job.trainFile, strategy: job.strategy, backend: 'wasm', threads: job.threads }, job.train, host);
+  const training = { steps: done.steps, lossFirst: history[0].loss, lossLast: history.at(-1)!.loss, seconds: (Date.now() - t0) / 1000 };
+  log(`${job.strategy}: ${done.steps} steps, loss ${training.lossFirst.toFixed(3)} → ${training.lossLast.toFixed(3)} in ${training.seconds.toFixed(0)} s`);
+  return evalRow(job, path.join(runDir, 'model'), training);
+}
+
+// Forked as a lane: one job in, its row out, then exit (wasm's runtime would keep the process alive).
+if (process.send) {
+  const send = (reply: LaneReply, then?: () => void) => process.send!(reply, undefined, undefined, then);
+  process.once('message', (request: LaneRequest) => {
+    runJob(request.job, (line) => send({ type: 'log', line }))
+      .then((result) => send({ type: 'row', ...result }, () => process.exit(0)))
+      .catch((e: unknown) => send({ type: 'failed', message: e instanceof Error ? e.message : String(e) }, () => process.exit(1)));
+  });
+}
