@@ -19,13 +19,14 @@ import type { ExperimentJob, LaneReply, LaneRequest } from './experiment-job';
 import { renderChart, renderTable, type ExperimentResults, type ExperimentRow } from './experiment-report';
 
 const FULL = {
-  // One epoch of 250 steps of 16 per strategy: what 30 minutes here allow for four fine-tunes and five evals.
+  // One epoch of 500 steps of 8 per strategy: what 30 minutes here allow for four fine-tunes and
+  // five evals. Batches of 8 learn more per epoch than 16 (answer-only on 3,200 records: 64% against 60%).
   trainRecords: 4000,
   synthSeed: BUNDLED_PRESET.synth.seed,
   evalItems: 200,
   gsm8kItems: 200,
   // 512 tokens: the `full` strategy's longest examples (reasoning and answer) are not cut.
-  train: { ...BUNDLED_PRESET.train, mode: 'full' as const, epochs: 1, schedule: 'cosine' as const, weightDecay: 0.01, maxLength: 512, groupByLength: true },
+  train: { ...BUNDLED_PRESET.train, mode: 'full' as const, epochs: 1, schedule: 'cosine' as const, weightDecay: 0.01, batchSize: 8, maxLength: 512 },
   // 448 new tokens: room for the `full` strategy's reasoning before its answer.
   eval: { task: 'chat' as const, batchSize: BUNDLED_PRESET.eval.batchSize, maxNewTokens: 448 },
 };
@@ -40,9 +41,14 @@ const { values: args } = parseArgs({
     // Jobs run side by side, each in its own process: the tiny model gains 1.3× from a second wasm
     // thread but 1.5× from a second process on the same two cores. Default: one lane per core.
     lanes: { type: 'string' },
+    // The paper trains 3 epochs; one is what fits in 30 minutes on two cores.
+    epochs: { type: 'string' },
   },
 });
-const plan = args.smoke ? SMOKE : FULL;
+const epochs = args.epochs === undefined ? undefined : Number(args.epochs);
+if (epochs !== undefined && !(epochs > 0)) throw new Error(`--epochs must be a positive number, got ${args.epochs}`);
+const chosen = args.smoke ? SMOKE : FULL;
+const plan = epochs === undefined ? chosen : { ...chosen, train: { ...chosen.train, epochs } };
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const JOB_SCRIPT = fileURLToPath(new URL('./experiment-job.ts', import.meta.url));
 
@@ -120,7 +126,7 @@ async function main() {
   const byName = new Map(done.map((d) => [d.row.name, d]));
   const results: ExperimentResults = {
     date: new Date().toISOString().slice(0, 10),
-    command: `npm run experiment${args.smoke ? ' -- --smoke' : ''}`,
+    command: `npm run experiment${args.smoke || epochs !== undefined ? ' --' : ''}${args.smoke ? ' --smoke' : ''}${epochs !== undefined ? ` --epochs ${epochs}` : ''}`,
     model: args.model!,
     plan: { ...plan, lanes, threadsPerLane: threads },
     promptStyle: done[0].promptStyle,
