@@ -4,7 +4,7 @@
 // (by difficulty) and on the first GSM8K test items. Jobs run side by side in lanes (processes, see
 // experiment-job.ts). Writes results.json, results.md and chart.svg.
 // --smoke runs a few steps on a few items (CI checks the pipeline and the table's shape).
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,23 +46,33 @@ const { values: args } = parseArgs({
   },
 });
 const epochs = args.epochs === undefined ? undefined : Number(args.epochs);
-if (epochs !== undefined && !(epochs > 0)) throw new Error(`--epochs must be a positive number, got ${args.epochs}`);
+if (epochs !== undefined && !(epochs > 0)) {
+  console.error(`experiment: --epochs must be a positive number, got ${args.epochs}`);
+  process.exit(2);
+}
 const chosen = args.smoke ? SMOKE : FULL;
 const plan = epochs === undefined ? chosen : { ...chosen, train: { ...chosen.train, epochs } };
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const JOB_SCRIPT = fileURLToPath(new URL('./experiment-job.ts', import.meta.url));
 
+/** The lanes' processes, stopped when a job fails so that none outlives the experiment. */
+const children = new Set<ChildProcess>();
+
 /** One job in a forked process (the tsx loader comes with process.execArgv). */
 function runLane(job: ExperimentJob): Promise<{ row: ExperimentRow; promptStyle: string }> {
   return new Promise((resolve, reject) => {
     const child = fork(JOB_SCRIPT);
+    children.add(child);
     let result: { row: ExperimentRow; promptStyle: string } | null = null;
     child.on('message', (reply: LaneReply) => {
       if (reply.type === 'log') log(reply.line);
       else if (reply.type === 'row') result = reply;
       else reject(new Error(`${job.name}: ${reply.message}`));
     });
-    child.on('exit', (code) => (result ? resolve(result) : reject(new Error(`${job.name}: the job's process exited with code ${code} before its result`))));
+    child.on('exit', (code) => {
+      children.delete(child);
+      return result ? resolve(result) : reject(new Error(`${job.name}: the job's process exited with code ${code} before its result`));
+    });
     child.send({ type: 'job', job } satisfies LaneRequest);
   });
 }
@@ -140,6 +150,7 @@ async function main() {
 }
 
 main().catch((e) => {
+  for (const child of children) child.kill();
   console.error(`experiment: ${e instanceof Error ? e.message : e}`);
   process.exit(1);
 });
