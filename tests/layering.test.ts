@@ -62,10 +62,10 @@ describe('layers', () => {
   it.each([
     ['workers/train.worker.ts', 'src/lib/pipeline/train'],
     ['cli/commands/train.ts', 'src/lib/pipeline/train'],
-    ['scripts/experiment.ts', 'src/lib/pipeline/train'],
+    ['scripts/experiment-job.ts', 'src/lib/pipeline/train'],
     ['workers/eval.worker.ts', 'src/lib/pipeline/evaluate'],
     ['cli/commands/eval.ts', 'src/lib/pipeline/evaluate'],
-    ['scripts/experiment.ts', 'src/lib/pipeline/evaluate'],
+    ['scripts/experiment-job.ts', 'src/lib/pipeline/evaluate'],
     ['workers/data.worker.ts', 'src/lib/pipeline/inspect'],
   ])('%s calls %s', (file, module) => {
     expect(imports(file).map((i) => i.target)).toContain(module);
