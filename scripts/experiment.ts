@@ -30,7 +30,7 @@ const FULL = {
   // 448 new tokens: room for the `full` strategy's reasoning before its answer.
   eval: { task: 'chat' as const, batchSize: BUNDLED_PRESET.eval.batchSize, maxNewTokens: 448 },
 };
-const SMOKE = { ...FULL, trainRecords: 16, evalItems: 8, gsm8kItems: 4, train: { ...FULL.train, epochs: 1, maxSteps: 2, batchSize: 8 }, eval: { ...FULL.eval, maxNewTokens: 8 } };
+const SMOKE = { ...FULL, trainRecords: 16, evalItems: 8, gsm8kItems: 4, train: { ...FULL.train, maxSteps: 2 }, eval: { ...FULL.eval, maxNewTokens: 8 } };
 
 const { values: args } = parseArgs({
   options: {

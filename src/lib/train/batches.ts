@@ -25,6 +25,8 @@ export function epochOrder(count: number, seed: number, epoch: number): number[]
   return shuffledIndices(count, new Rng((Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) + epoch * 0x632be5ab) >>> 0));
 }
 
+const shuffled = <T>(items: T[], seed: number, epoch: number): T[] => epochOrder(items.length, seed, epoch).map((i) => items[i]);
+
 /** Rows per length group, in batches: transformers' LengthGroupedSampler sorts mega-batches of 50. */
 export const LENGTH_GROUP_BATCHES = 50;
 
@@ -75,15 +77,11 @@ export function microBatches(rows: TrainRow[], c: Pick<TrainConfig, 'batchSize' 
  * short). Length-grouped batches are shuffled once more, so that long and short steps alternate.
  */
 export function epochSteps(rows: TrainRow[], c: TrainConfig, epoch: number): MicroBatch[][] {
-  const ordered = epochOrder(rows.length, c.seed, epoch).map((i) => rows[i]);
-  const batches = c.groupByLength ? reorder(microBatches(lengthGrouped(ordered, c.batchSize), c), c.seed, epoch) : microBatches(ordered, c);
+  const ordered = shuffled(rows, c.seed, epoch);
+  const batches = c.groupByLength ? shuffled(microBatches(lengthGrouped(ordered, c.batchSize), c), c.seed ^ 0x2545f491, epoch) : microBatches(ordered, c);
   const steps: MicroBatch[][] = [];
   for (let i = 0; i < batches.length; i += c.gradAccumSteps) steps.push(batches.slice(i, i + c.gradAccumSteps));
   return steps;
-}
-
-function reorder<T>(items: T[], seed: number, epoch: number): T[] {
-  return epochOrder(items.length, seed ^ 0x2545f491, epoch).map((i) => items[i]);
 }
 
 export function batchTensors(mb: MicroBatch) {
