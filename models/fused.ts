@@ -3,6 +3,7 @@
 // ends, and every intermediate gradient too: RMSNorm alone was 8 entries, attention a dozen of
 // [batch, heads, T, T]. Each op here saves only what its gradient needs and frees it once used.
 import * as tf from '@tensorflow/tfjs';
+import { attentionBias } from './attention-bias';
 import { fused } from './ops';
 
 /** RMSNorm over the last axis: x · rsqrt(mean(x²) + eps) · w. */
@@ -76,16 +77,8 @@ function mmTransposeA(x: tf.Tensor, y: tf.Tensor): tf.Tensor {
   return tf.matMul((y as tf.Tensor2D).transpose(), x as tf.Tensor2D).transpose();
 }
 
-/**
- * softmax(q·kᵀ·scale + bias)·v with grouped-query attention: q [B, heads, T, hd], k and v
- * [B, kvHeads, keys, hd], bias [B, 1, T, keys] → [B, heads, T, hd]. The query heads that share a
- * key/value head (adjacent in HF's layout) are stacked along time, so keys are never copied. Only
- * q, k, v and the bias are kept for the gradient, which computes the probabilities again (as flash
- * attention does): keeping them took [B, heads, T, keys] floats a layer, the largest activation.
- * On wasm, whose batched products are slow, each (row, key/value head) pair runs alone with 2-D
- * products, which also bounds the [heads, T, keys] temporaries to one pair at a time.
- */
-export function attention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, bias: tf.Tensor4D): tf.Tensor4D {
+/** One attention problem cut into groups: all (row, key/value head) pairs at once, or one pair each. */
+function attentionLayout(q: tf.Tensor4D, k: tf.Tensor4D, bias: tf.Tensor4D) {
   const [b, heads, t, hd] = q.shape;
   const kvHeads = k.shape[1];
   const keys = k.shape[2];
@@ -97,39 +90,102 @@ export function attention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, bias: 
   const lead = perPair ? [] : [b, kvHeads];
   const groups = (x: tf.Tensor, rows: number, cols: number): tf.Tensor[] =>
     perPair ? tf.unstack(x.reshape([pairs, rows, cols])) : [x.reshape([b, kvHeads, rows, cols])];
-  const biases = (x: tf.Tensor): tf.Tensor[] => (perPair ? tf.unstack(x) : [x.reshape([b, 1, 1, t, keys])]);
-  const biasOf = (bs: tf.Tensor[], i: number) => bs[Math.floor(i / kvHeads)];
-  const probsOf = (qg: tf.Tensor, kg: tf.Tensor, bg: tf.Tensor) =>
-    tf.softmax(mm(qg, kg, true).reshape([...lead, rep, t, keys]).mul(scale).add(bg), -1).reshape([...lead, rep * t, keys]);
-  const join = (xs: tf.Tensor[], shape: number[]) => (perPair ? tf.stack(xs) : xs[0]).reshape(shape);
+  const biases = perPair ? tf.unstack(bias) : [bias.reshape([b, 1, 1, t, keys])];
+  return {
+    queries: (x: tf.Tensor) => groups(x, rep * t, hd),
+    keys: (x: tf.Tensor) => groups(x, keys, hd),
+    biasOf: (i: number) => biases[Math.floor(i / kvHeads)],
+    probs: (qg: tf.Tensor, kg: tf.Tensor, bg: tf.Tensor) =>
+      tf.softmax(mm(qg, kg, true).reshape([...lead, rep, t, keys]).mul(scale).add(bg), -1).reshape([...lead, rep * t, keys]),
+    join: (xs: tf.Tensor[], shape: number[]) => (perPair ? tf.stack(xs) : xs[0]).reshape(shape),
+    scale,
+  };
+}
 
+/** softmax(q·kᵀ·scale + bias)·v, untaped (the forward pass of `attention`). */
+function attentionValue(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, bias: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => {
+    const l = attentionLayout(q, k, bias);
+    const [qs, ks, vs] = [l.queries(q), l.keys(k), l.keys(v)];
+    return l.join(qs.map((qg, i) => tf.tidy(() => mm(l.probs(qg, ks[i], l.biasOf(i)), vs[i]))), q.shape) as tf.Tensor4D;
+  });
+}
+
+/** The gradients of `attentionValue` for q, k and v, given the output's gradient dy. */
+function attentionGrads(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, bias: tf.Tensor4D, dy: tf.Tensor): tf.Tensor[] {
+  return tf.tidy(() => {
+    const l = attentionLayout(q, k, bias);
+    const [qg, kg, vg, dyg] = [l.queries(q), l.keys(k), l.keys(v), l.queries(dy)];
+    const [dq, dk, dv]: tf.Tensor[][] = [[], [], []];
+    qg.forEach((_, i) => {
+      const [gq, gk, gv] = tf.tidy(() => {
+        const p = l.probs(qg[i], kg[i], l.biasOf(i));
+        const dp = mm(dyg[i], vg[i], true);
+        // softmax: dS = P ⊙ (dP − Σ dP ⊙ P), then the score scale.
+        const ds = p.mul(dp.sub(dp.mul(p).sum(-1, true))).mul(l.scale);
+        return [mm(ds, kg[i]), mmTransposeA(ds, qg[i]), mmTransposeA(p, dyg[i])];
+      });
+      dq.push(gq);
+      dk.push(gk);
+      dv.push(gv);
+    });
+    return [l.join(dq, q.shape), l.join(dk, k.shape), l.join(dv, v.shape)];
+  });
+}
+
+/**
+ * softmax(q·kᵀ·scale + bias)·v with grouped-query attention: q [B, heads, T, hd], k and v
+ * [B, kvHeads, keys, hd], bias [B, 1, T, keys] → [B, heads, T, hd]. The query heads that share a
+ * key/value head (adjacent in HF's layout) are stacked along time, so keys are never copied. Only
+ * q, k, v and the bias are kept for the gradient, which computes the probabilities again (as flash
+ * attention does): keeping them took [B, heads, T, keys] floats a layer, the largest activation.
+ * On wasm, whose batched products are slow, each (row, key/value head) pair runs alone with 2-D
+ * products, which also bounds the [heads, T, keys] temporaries to one pair at a time.
+ */
+export function attention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, bias: tf.Tensor4D): tf.Tensor4D {
   const op = fused<[tf.Tensor, tf.Tensor, tf.Tensor]>(([sq, sk, sv], save) => {
     save([sq, sk, sv, bias]);
     return {
-      value: tf.tidy(() => {
-        const [qs, ks, vs, bs] = [groups(sq, rep * t, hd), groups(sk, keys, hd), groups(sv, keys, hd), biases(bias)];
-        return join(qs.map((qg, i) => tf.tidy(() => mm(probsOf(qg, ks[i], biasOf(bs, i)), vs[i]))), [b, heads, t, hd]);
-      }),
-      gradFunc: (dy, [q0, k0, v0, bias0]) => {
-        const [qg, kg, vg, dyg, bs] = [groups(q0, rep * t, hd), groups(k0, keys, hd), groups(v0, keys, hd), groups(dy, rep * t, hd), biases(bias0)];
-        const [dq, dk, dv]: tf.Tensor[][] = [[], [], []];
-        qg.forEach((_, i) => {
-          const [gq, gk, gv] = tf.tidy(() => {
-            const p = probsOf(qg[i], kg[i], biasOf(bs, i));
-            const dp = mm(dyg[i], vg[i], true);
-            // softmax: dS = P ⊙ (dP − Σ dP ⊙ P), then the score scale.
-            const ds = p.mul(dp.sub(dp.mul(p).sum(-1, true))).mul(scale);
-            return [mm(ds, kg[i]), mmTransposeA(ds, qg[i]), mmTransposeA(p, dyg[i])];
-          });
-          dq.push(gq);
-          dk.push(gk);
-          dv.push(gv);
-        });
-        return [join(dq, q0.shape), join(dk, k0.shape), join(dv, v0.shape)];
+      value: attentionValue(sq as tf.Tensor4D, sk as tf.Tensor4D, sv as tf.Tensor4D, bias),
+      gradFunc: (dy, [q0, k0, v0, bias0]) => attentionGrads(q0 as tf.Tensor4D, k0 as tf.Tensor4D, v0 as tf.Tensor4D, bias0 as tf.Tensor4D, dy),
+    };
+  });
+  return op(q, k, v) as tf.Tensor4D;
+}
+
+/**
+ * Padding-free attention: q [1, heads, N, hd], k and v [1, kvHeads, N, hd] hold sequences of
+ * `lengths` (summing to N) end to end, and each attends causally within itself. Every sequence
+ * runs as its own attention problem of its own length: no padded scores, and no [N, N] bias.
+ */
+export function raggedAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, lengths: readonly number[]): tf.Tensor4D {
+  const n = q.shape[2];
+  const total = lengths.reduce((a, b) => a + b, 0);
+  if (q.shape[0] !== 1 || total !== n) throw new Error(`padding-free attention takes one row whose sequences fill it: got ${q.shape[0]} rows of ${n}, lengths summing to ${total}`);
+  const spans = lengths.map((length, i) => ({ start: lengths.slice(0, i).reduce((a, b) => a + b, 0), length }));
+  const cut = (x: tf.Tensor, s: { start: number; length: number }) => x.slice([0, 0, s.start, 0], [1, -1, s.length, -1]) as tf.Tensor4D;
+  const causal = (length: number) => attentionBias(1, length, 0);
+  const op = fused<[tf.Tensor, tf.Tensor, tf.Tensor]>(([sq, sk, sv], save) => {
+    save([sq, sk, sv]);
+    return {
+      value: tf.tidy(() => tf.concat(spans.map((s) => tf.tidy(() => attentionValue(cut(sq, s), cut(sk, s), cut(sv, s), causal(s.length)))), 2)),
+      gradFunc: (dy, [q0, k0, v0]) => {
+        const per = spans.map((s) => tf.tidy(() => attentionGrads(cut(q0, s), cut(k0, s), cut(v0, s), causal(s.length), cut(dy, s))));
+        return [0, 1, 2].map((j) => tf.concat(per.map((g) => g[j]), 2));
       },
     };
   });
   return op(q, k, v) as tf.Tensor4D;
+}
+
+/**
+ * What each query may attend to: an additive bias [B, 1, T, keys], or (padding-free training) the
+ * lengths of the causal sequences laid end to end in a single row.
+ */
+export type AttentionMask = { bias: tf.Tensor4D } | { lengths: readonly number[] };
+
+export function maskedAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, mask: AttentionMask): tf.Tensor4D {
+  return 'bias' in mask ? attention(q, k, v, mask.bias) : raggedAttention(q, k, v, mask.lengths);
 }
 
 /** a + scale·b (same shapes): tfjs's Add and Mul keep their inputs for gradients that need none. */

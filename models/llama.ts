@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { attentionBias } from './attention-bias';
 import { expectedWeightShapes, type LlamaConfig } from './config';
-import { add, attention, dropout, rmsNorm, rotary, swiGlu, view } from './fused';
+import { add, dropout, maskedAttention, rmsNorm, rotary, swiGlu, view, type AttentionMask } from './fused';
 import { gatherRows, matMulNT, matMulNTFrozen } from './ops';
 import type { LoraAdapters } from './lora';
 
@@ -28,6 +28,11 @@ export interface ForwardOptions {
    * Only without a cache (packing is a training-time layout).
    */
   segmentIds?: tf.Tensor2D;
+  /**
+   * Padding-free training: `ids` is one row holding sequences of these lengths end to end (their
+   * positions restarting in `positions`), each attending only within itself. No cache.
+   */
+  sequenceLengths?: readonly number[];
   /** Past keys and values. When given, the result carries the extended cache. */
   cache?: KVCache;
   /** Training: seeds LoRA dropout (none without it, as in inference). */
@@ -177,7 +182,7 @@ export class LlamaModel {
     return view(x, [b, t, heads, this.config.headDim]).transpose([0, 2, 1, 3]);
   }
 
-  private attention(x: tf.Tensor, layer: number, cos: tf.Tensor, sin: tf.Tensor, bias: tf.Tensor4D, past?: [tf.Tensor4D, tf.Tensor4D]) {
+  private attention(x: tf.Tensor, layer: number, cos: tf.Tensor, sin: tf.Tensor, mask: AttentionMask, past?: [tf.Tensor4D, tf.Tensor4D]) {
     const c = this.config;
     const p = `model.layers.${layer}.self_attn.`;
     const q = rotary(this.splitHeads(this.linear(x, `${p}q_proj`), c.numHeads), cos, sin) as tf.Tensor4D;
@@ -188,7 +193,7 @@ export class LlamaModel {
       v = tf.concat([past[1], v], 2);
     }
     const [b, , t] = q.shape;
-    const context = attention(q, k, v, bias);
+    const context = maskedAttention(q, k, v, mask);
     const merged = view(context.transpose([0, 2, 1, 3]), [b, t, c.numHeads * c.headDim]);
     return { out: this.linear(merged, `${p}o_proj`), k, v };
   }
@@ -200,8 +205,8 @@ export class LlamaModel {
   }
 
   /** One decoder layer: attention, then the MLP, each around a residual. */
-  private block(h: tf.Tensor, i: number, cos: tf.Tensor, sin: tf.Tensor, bias: tf.Tensor4D, past?: [tf.Tensor4D, tf.Tensor4D]) {
-    const attn = this.attention(this.rmsNorm(h, `model.layers.${i}.input_layernorm.weight`), i, cos, sin, bias, past);
+  private block(h: tf.Tensor, i: number, cos: tf.Tensor, sin: tf.Tensor, mask: AttentionMask, past?: [tf.Tensor4D, tf.Tensor4D]) {
+    const attn = this.attention(this.rmsNorm(h, `model.layers.${i}.input_layernorm.weight`), i, cos, sin, mask, past);
     const mid = add(h, attn.out);
     return { h: add(mid, this.mlp(this.rmsNorm(mid, `model.layers.${i}.post_attention_layernorm.weight`), i)), k: attn.k, v: attn.v };
   }
@@ -223,11 +228,13 @@ export class LlamaModel {
    * layer again to get the activations it needs. The layer's trainable tensors are explicit inputs
    * so that their gradients flow out of the custom gradient.
    */
-  private checkpointedBlock(h: tf.Tensor, layer: number, constants: [tf.Tensor, tf.Tensor, tf.Tensor4D], dropoutSeed?: number): tf.Tensor {
+  private checkpointedBlock(h: tf.Tensor, layer: number, cos: tf.Tensor, sin: tf.Tensor, mask: AttentionMask, dropoutSeed?: number): tf.Tensor {
     const params = this.layerTrainables(layer);
-    const run = (x: tf.Tensor, [cos, sin, bias]: tf.Tensor[]) => {
+    // Tensors the recomputation needs are saved with the input: the forward pass's scope frees them.
+    const constants = 'bias' in mask ? [cos, sin, mask.bias] : [cos, sin];
+    const run = (x: tf.Tensor, [c, s, bias]: tf.Tensor[]) => {
       this.startDropout(dropoutSeed, layer);
-      return this.block(x, layer, cos, sin, bias as tf.Tensor4D).h;
+      return this.block(x, layer, c, s, bias ? { bias: bias as tf.Tensor4D } : mask).h;
     };
     const op = tf.customGrad(((...args: unknown[]) => {
       const save = args.pop() as tf.GradSaveFunc;
@@ -265,22 +272,27 @@ export class LlamaModel {
   forward(ids: tf.Tensor2D, opts: ForwardOptions = {}): ForwardResult {
     const [batch, time] = ids.shape;
     const pastLength = opts.cache?.length ?? 0;
+    const lengths = opts.sequenceLengths;
+    if (lengths && (batch !== 1 || opts.cache || lengths.reduce((a, b) => a + b, 0) !== time)) {
+      throw new Error(`sequenceLengths: one row whose sequences fill it, without a cache (got ${batch} rows of ${time}, lengths summing to ${lengths.reduce((a, b) => a + b, 0)})`);
+    }
     const newKeys: tf.Tensor4D[] = [];
     const newValues: tf.Tensor4D[] = [];
     const hidden = tf.tidy(() => {
       const positions = opts.positions ?? tf.range(pastLength, pastLength + time, 1, 'int32').expandDims(0).tile([batch, 1]);
-      const [cos, sin] = this.rotary(positions as tf.Tensor2D, pastLength + time - 1);
-      const bias = attentionBias(batch, time, pastLength, opts.keyMask, opts.segmentIds);
+      // Padding-free rows restart positions in each sequence: the longest one bounds them.
+      const [cos, sin] = this.rotary(positions as tf.Tensor2D, lengths ? Math.max(...lengths) - 1 : pastLength + time - 1);
+      const mask: AttentionMask = lengths ? { lengths } : { bias: attentionBias(batch, time, pastLength, opts.keyMask, opts.segmentIds) };
       let h: tf.Tensor = this.embed(ids);
       for (let i = 0; i < this.config.numLayers; i++) {
         if (opts.gradientCheckpointing && !opts.cache) {
-          h = this.checkpointedBlock(h, i, [cos, sin, bias], opts.dropoutSeed);
+          h = this.checkpointedBlock(h, i, cos, sin, mask, opts.dropoutSeed);
           continue;
         }
         this.startDropout(opts.dropoutSeed, i);
         const past = opts.cache ? ([opts.cache.keys[i], opts.cache.values[i]] as [tf.Tensor4D, tf.Tensor4D]) : undefined;
         // A tidy per layer: its attention scores ([B, heads, T, T]) go before the next layer's come.
-        const out = tf.tidy(() => this.block(h, i, cos, sin, bias, past));
+        const out = tf.tidy(() => this.block(h, i, cos, sin, mask, past));
         if (opts.cache) {
           newKeys.push(tf.keep(out.k));
           newValues.push(tf.keep(out.v));

@@ -21,7 +21,8 @@ const real = (steps: MicroBatch[][]) => steps.flat().reduce((n, b) => n + b.toke
 
 describe('length-grouped batches', () => {
   const rows = trainRows(examples(1000), { packing: false, maxLength: 512 });
-  const plain = trainConfig({ batchSize: 8, seed: 4 });
+  // Padded rows: padding-free batches have none to save.
+  const plain = trainConfig({ batchSize: 8, seed: 4, paddingFree: false });
   const grouped = trainConfig({ ...plain, groupByLength: true });
 
   it('hold every example once per epoch, in batches of batchSize', () => {
@@ -55,9 +56,38 @@ describe('length-grouped batches', () => {
   });
 
   it('keep a token budget per micro-batch when batchTokens is set', () => {
-    const budget = trainConfig({ batchTokens: 1024, maxLength: 512, seed: 4, groupByLength: true });
+    const budget = trainConfig({ batchTokens: 1024, maxLength: 512, seed: 4, groupByLength: true, paddingFree: false });
     const steps = epochSteps(rows, budget, 0);
     expect(steps.flat().every((b) => b.rows.length * b.length <= 1024)).toBe(true);
     expect(lines(steps)).toHaveLength(1000);
+  });
+});
+
+describe('padding-free micro-batches', () => {
+  it('lay the same examples end to end in one row: no padding, a segment and a length per example, the same trained tokens', () => {
+    for (const packing of [false, true]) {
+      const rows = trainRows(examples(200), { packing, maxLength: 512 });
+      const c = trainConfig({ batchSize: 4, seed: 4, packing });
+      const flat = epochSteps(rows, c, 0).flat();
+      const padded = epochSteps(rows, { ...c, paddingFree: false }, 0).flat();
+      expect(flat.map((b) => b.rows.flatMap((r) => r.lines))).toEqual(padded.map((b) => b.rows.flatMap((r) => r.lines)));
+      flat.forEach((b, i) => {
+        const [row] = b.rows;
+        expect(b.rows).toHaveLength(1);
+        expect(b.length).toBe(b.tokens);
+        expect(b.tokens).toBe(padded[i].tokens);
+        // One run of one segment id per example, ids never reused, positions restarting at 0.
+        expect(b.sequenceLengths).toHaveLength(row.lines.length);
+        expect(new Set(row.segments).size).toBe(row.lines.length);
+        let start = 0;
+        for (const length of b.sequenceLengths!) {
+          expect(row.positions.slice(start, start + length)).toEqual(Array.from({ length }, (_, t) => t));
+          expect(new Set(row.segments.slice(start, start + length)).size).toBe(1);
+          start += length;
+        }
+        expect(start).toBe(b.tokens);
+        expect(b.targets.targets).toEqual(padded[i].targets.targets);
+      });
+    }
   });
 });

@@ -58,6 +58,30 @@ describe('trainer', () => {
     expect(maxDiff(one.w, small.w)).toBeGreaterThan(1e-4);
   });
 
+  it.each([false, true])('padding-free micro-batches give the same losses and weights as padded ones (packing %s)', async (packing) => {
+    // Long enough examples that wasm runs some sequences pair by pair, as real data does.
+    const long = examples(12, 4).map((ex, i) => {
+      const ids = [...ex.ids, ...Array.from({ length: i * 11 }, (_, j) => 3 + ((i * 7 + j) % 90))];
+      return { ...ex, ids, mask: [...ex.mask, ...new Array<number>(i * 11).fill(1)] };
+    });
+    const run = async (paddingFree: boolean) => {
+      const model = tinyModel('qwen2', {}, 5);
+      const config = { batchSize: 4, maxSteps: 3, learningRate: 1e-2, warmupSteps: 1, seed: 3, maxGradNorm: 0, epsilon: 1e-3, maxLength: 160, packing, paddingFree };
+      const result = await new Trainer(model, { train: long, eval: examples(5, 8) }, { ...config, evalEvery: 3 }).run();
+      const w = await weightsOf(model.weights.values());
+      model.dispose();
+      return { w, history: result.history };
+    };
+    const padded = await run(false);
+    const flat = await run(true);
+    padded.history.forEach((m, i) => {
+      expect(Math.abs(flat.history[i].loss - m.loss), `step ${m.step}`).toBeLessThan(1e-5);
+      expect(flat.history[i].accuracy).toBe(m.accuracy);
+    });
+    expect(Math.abs(flat.history[2].evalLoss! - padded.history[2].evalLoss!)).toBeLessThan(1e-5);
+    expect(maxDiff(padded.w, flat.w)).toBeLessThan(1e-5);
+  });
+
   it.each(['full', 'lora'] as const)('20 straight steps equal 10 steps, a stop, a resume and 10 more (%s)', async (mode) => {
     const data = { train: examples(24, 2), eval: examples(6, 9) };
     const config = {

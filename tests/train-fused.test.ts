@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { attentionBiasOnHost, attentionBiasWithOps } from '../models/attention-bias';
-import { add, attention, dropout, rmsNorm, rotary, swiGlu, view } from '../models/fused';
+import { add, attention, dropout, raggedAttention, rmsNorm, rotary, swiGlu, view } from '../models/fused';
 import { maxAbsDiff, NODE_BACKENDS, useBackend } from './helpers/tf';
 
 const rand = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
@@ -45,6 +45,25 @@ describe.each(NODE_BACKENDS)('fused ops on %s', (backend) => {
       bias.dispose();
     }
     tf.dispose([x, cos, sin]);
+  });
+
+  it('padding-free attention equals causal attention run on each sequence alone', async () => {
+    await useBackend(backend);
+    // On wasm the 100-token sequence runs pair by pair, the others batched.
+    const lengths = [7, 100, 23];
+    const n = lengths.reduce((a, b) => a + b, 0);
+    const perSequence = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) => {
+      const outputs = lengths.map((t, i) => {
+        const start = lengths.slice(0, i).reduce((x, y) => x + y, 0);
+        const cut = (z: tf.Tensor) => z.slice([0, 0, start, 0], [1, -1, t, -1]);
+        const rep = (z: tf.Tensor) => tf.stack([z, z], 2).reshape([1, 4, t, 4]);
+        const causal = tf.where(tf.range(0, t).reshape([t, 1]).greaterEqual(tf.range(0, t).reshape([1, t])), 0, -1e9).reshape([1, 1, t, t]);
+        return tf.softmax(tf.matMul(cut(q), rep(cut(k)), false, true).mul(0.5).add(causal), -1).matMul(rep(cut(v)));
+      });
+      return tf.concat(outputs, 2);
+    };
+    await expectSame((q, k, v) => raggedAttention(q as tf.Tensor4D, k as tf.Tensor4D, v as tf.Tensor4D, lengths), perSequence, [rand([1, 4, n, 4], 11), rand([1, 2, n, 4], 12), rand([1, 2, n, 4], 13)]);
+    expect(() => raggedAttention(rand([1, 4, n, 4], 1) as tf.Tensor4D, rand([1, 2, n, 4], 2) as tf.Tensor4D, rand([1, 2, n, 4], 3) as tf.Tensor4D, [7, 100])).toThrow(/lengths summing to 107/);
   });
 });
 

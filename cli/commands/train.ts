@@ -20,7 +20,7 @@ const T = TRAIN_DEFAULTS;
 /** Flags that shape a new run; a resumed run keeps the ones it started with. */
 const RUN_FLAGS = [
   'strategy', 'field-map', 'prompt-style', 'max-length', 'lora-rank', 'lora-alpha', 'lora-dropout', 'lora-targets', 'lr', 'steps', 'epochs',
-  'batch-size', 'batch-tokens', 'grad-accum', 'packing', 'group-by-length', 'schedule', 'warmup', 'weight-decay', 'max-grad-norm', 'eval-size', 'eval-every',
+  'batch-size', 'batch-tokens', 'grad-accum', 'packing', 'padded', 'group-by-length', 'schedule', 'warmup', 'weight-decay', 'max-grad-norm', 'eval-size', 'eval-every',
   'checkpoint-every', 'gradient-checkpointing', 'seed',
 ];
 
@@ -48,6 +48,7 @@ function configFrom(v: Values, given: ReadonlySet<string>): Partial<TrainConfig>
     gradAccumSteps: v['grad-accum'],
     maxLength: v['max-length'],
     packing: v.packing,
+    paddingFree: !v.padded,
     groupByLength: v['group-by-length'],
     schedule: v.schedule,
     warmupSteps: v.warmup,
@@ -142,6 +143,7 @@ on the model and data that run.json names (--model and --data replace them if th
     'batch-tokens': { kind: 'number', arg: 'T', integer: true, min: 0, default: T.batchTokens, help: 'when > 0: at most T padded tokens per micro-batch instead of --batch-size rows' },
     'grad-accum': { kind: 'number', arg: 'K', integer: true, min: 1, default: T.gradAccumSteps, help: 'micro-batches per optimizer step' },
     packing: { kind: 'flag', help: 'pack several examples per row (attention stays inside each)' },
+    padded: { kind: 'flag', help: "pad each micro-batch's rows to the longest (default: examples end to end, no padding)" },
     'group-by-length': { kind: 'flag', help: 'put rows of similar length in the same micro-batch (less padding)' },
     schedule: { kind: 'choice', choices: ['cosine', 'linear', 'constant'], default: T.schedule, help: 'learning-rate decay after warmup' },
     warmup: { kind: 'number', arg: 'W', integer: true, min: 0, default: T.warmupSteps, help: `warmup steps; 0: ${T.warmupRatio * 100}% of the steps` },

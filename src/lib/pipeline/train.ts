@@ -99,7 +99,10 @@ export interface RunFile {
 
 export const RUN_FILE = 'run.json';
 
-/** Rows of a micro-batch are padded to their longest example; packing fills them to maxLength. */
+/**
+ * Rows of a micro-batch are padded to their longest example; packing fills them to maxLength.
+ * Padding-free micro-batches hold at most as many tokens, so the same length bounds them.
+ */
 function rowLength(data: TrainData, c: TrainConfig): number {
   if (c.packing) return c.maxLength;
   // A loop, not Math.max(...): spreading a large dataset overflows the call stack.

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { packBestFitDecreasing, padRows, unpackedRows, type TrainRow } from '../data/pack';
 import type { TokenizedExample } from '../data/tokenize';
+import type { ForwardOptions } from '../../../models/llama';
 import { Rng, shuffledIndices } from '../../../models/random';
 import type { TrainConfig } from './config';
 import { lossTargets, type LossTargets } from './loss';
@@ -11,6 +12,8 @@ export interface MicroBatch {
   rows: TrainRow[];
   /** Padded length of every row. */
   length: number;
+  /** Padding-free: the one row's examples, laid end to end, have these lengths. */
+  sequenceLengths?: number[];
   targets: LossTargets;
   /** Real (non-padding) tokens. */
   tokens: number;
@@ -41,7 +44,30 @@ function lengthGrouped(ordered: TrainRow[], batchSize: number): TrainRow[] {
   return out;
 }
 
-function microBatch(rows: TrainRow[]): MicroBatch {
+/**
+ * The rows laid end to end in one row, without padding: segment ids renumbered so that every
+ * example keeps its own, positions restarting at each (as packing already writes them).
+ */
+function flatMicroBatch(rows: TrainRow[]): MicroBatch {
+  const row: TrainRow = { ids: [], mask: [], positions: [], segments: [], lines: [] };
+  const sequenceLengths: number[] = [];
+  for (const r of rows) {
+    const first = row.segments.length ? row.segments[row.segments.length - 1] : 0;
+    r.segments.forEach((s, t) => {
+      if (t === 0 || s !== r.segments[t - 1]) sequenceLengths.push(0);
+      sequenceLengths[sequenceLengths.length - 1]++;
+      row.segments.push(first + s);
+    });
+    row.ids.push(...r.ids);
+    row.mask.push(...r.mask);
+    row.positions.push(...r.positions);
+    row.lines.push(...r.lines);
+  }
+  return { rows: [row], length: row.ids.length, sequenceLengths, targets: lossTargets([row]), tokens: row.ids.length };
+}
+
+function microBatch(rows: TrainRow[], paddingFree: boolean): MicroBatch {
+  if (paddingFree) return flatMicroBatch(rows);
   const length = Math.max(...rows.map((r) => r.ids.length));
   const padded = padRows(rows, length, 0);
   return {
@@ -53,7 +79,7 @@ function microBatch(rows: TrainRow[]): MicroBatch {
 }
 
 /** Rows in order, cut into micro-batches of batchSize rows, or of at most batchTokens padded tokens. */
-export function microBatches(rows: TrainRow[], c: Pick<TrainConfig, 'batchSize' | 'batchTokens'>): MicroBatch[] {
+export function microBatches(rows: TrainRow[], c: Pick<TrainConfig, 'batchSize' | 'batchTokens' | 'paddingFree'>): MicroBatch[] {
   const out: MicroBatch[] = [];
   let current: TrainRow[] = [];
   let longest = 0;
@@ -61,14 +87,14 @@ export function microBatches(rows: TrainRow[], c: Pick<TrainConfig, 'batchSize' 
     const nextLongest = Math.max(longest, row.ids.length);
     const full = c.batchTokens > 0 ? (current.length + 1) * nextLongest > c.batchTokens : current.length === c.batchSize;
     if (current.length > 0 && full) {
-      out.push(microBatch(current));
+      out.push(microBatch(current, c.paddingFree));
       current = [];
       longest = 0;
     }
     current.push(row);
     longest = Math.max(longest, row.ids.length);
   }
-  if (current.length) out.push(microBatch(current));
+  if (current.length) out.push(microBatch(current, c.paddingFree));
   return out;
 }
 
@@ -84,11 +110,16 @@ export function epochSteps(rows: TrainRow[], c: TrainConfig, epoch: number): Mic
   return steps;
 }
 
-export function batchTensors(mb: MicroBatch) {
+/** The model's inputs for a micro-batch: token ids and the forward pass's layout options. */
+export function batchTensors(mb: MicroBatch): { ids: tf.Tensor2D; options: Pick<ForwardOptions, 'positions' | 'segmentIds' | 'sequenceLengths'>; dispose(): void } {
   const shape: [number, number] = [mb.rows.length, mb.length];
+  const ints = (key: 'ids' | 'positions' | 'segments') => tf.tensor2d(mb.rows.flatMap((r) => r[key]), shape, 'int32');
+  const ids = ints('ids');
+  const positions = ints('positions');
+  const segmentIds = mb.sequenceLengths ? undefined : ints('segments');
   return {
-    ids: tf.tensor2d(mb.rows.flatMap((r) => r.ids), shape, 'int32'),
-    positions: tf.tensor2d(mb.rows.flatMap((r) => r.positions), shape, 'int32'),
-    segments: tf.tensor2d(mb.rows.flatMap((r) => r.segments), shape, 'int32'),
+    ids,
+    options: mb.sequenceLengths ? { positions, sequenceLengths: mb.sequenceLengths } : { positions, segmentIds },
+    dispose: () => tf.dispose([ids, positions, ...(segmentIds ? [segmentIds] : [])]),
   };
 }

@@ -34,6 +34,11 @@ export interface TrainConfig {
   maxLength: number;
   /** Pack several examples per row (best-fit decreasing), attention kept inside each. */
   packing: boolean;
+  /**
+   * Lay each micro-batch's examples end to end in one row, with no padding, each attending only
+   * within itself (TRL's padding_free): the same examples per step and the same loss, fewer tokens.
+   */
+  paddingFree: boolean;
   /** Put rows of similar length in the same micro-batch (less padding; transformers' group_by_length). */
   groupByLength: boolean;
   seed: number;
@@ -69,6 +74,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   maxSteps: 0,
   maxLength: 512,
   packing: false,
+  paddingFree: true,
   groupByLength: false,
   seed: 0,
   evalEvery: 0,

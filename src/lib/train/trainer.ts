@@ -201,8 +201,7 @@ export class Trainer {
       const dropoutSeed = (Math.imul(this.config.seed + 1, 0x9e3779b1) + this.step * 1009 + micro * 7919) >>> 0;
       const { value, grads: g } = tf.variableGrads(() => {
         const { hidden } = this.model.forward(t.ids, {
-          positions: t.positions,
-          segmentIds: t.segments,
+          ...t.options,
           dropoutSeed,
           gradientCheckpointing: this.config.gradientCheckpointing,
         });
@@ -217,7 +216,8 @@ export class Trainer {
       const s = await side.stats!();
       lossSum += s.nll;
       correct += s.correct;
-      tf.dispose([value, t.ids, t.positions, t.segments]);
+      value.dispose();
+      t.dispose();
       // variableGrads keys by the variables' own (tfjs) names; a variable the loss never reached gets zeros.
       const ordered = vars.map((v) => g[v.name] ?? tf.zerosLike(v));
       if (!grads) grads = ordered;
@@ -278,10 +278,11 @@ export class Trainer {
     let count = 0;
     for (const mb of this.evalBatches) {
       const t = batchTensors(mb);
-      const { hidden } = this.model.forward(t.ids, { positions: t.positions, segmentIds: t.segments });
+      const { hidden } = this.model.forward(t.ids, t.options);
       const out = maskedLoss(hidden, head, mb.targets, { chunkRows: this.config.lossChunkRows });
       const s = await out.stats();
-      tf.dispose([out.loss, hidden, t.ids, t.positions, t.segments]);
+      tf.dispose([out.loss, hidden]);
+      t.dispose();
       nll += s.nll;
       correct += s.correct;
       count += s.count;
