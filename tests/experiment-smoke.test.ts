@@ -29,11 +29,13 @@ describe('experiment table', () => {
 describe('experiment --smoke', () => {
   it('writes results.json, a strategies × eval sets table, and a chart', { timeout: 300_000 }, async () => {
     const withGsm8k = hasShared('data', 'gsm8k', 'test.jsonl');
-    const args = ['scripts/experiment.ts', '--smoke', '--out', tmp, '--gsm8k', sharedPath('data', 'gsm8k', 'test.jsonl')];
+    const args = ['scripts/experiment.ts', '--smoke', '--records', '12', '--out', tmp, '--gsm8k', sharedPath('data', 'gsm8k', 'test.jsonl')];
     const code = await new Promise<number>((resolve) => execFile(path.join(ROOT, 'node_modules/.bin/tsx'), args, { cwd: ROOT }, (err) => resolve(err ? 1 : 0)));
     expect(code).toBe(0);
     const results = JSON.parse(readFileSync(path.join(tmp, 'results.json'), 'utf8'));
     expect(results.rows.map((r: { name: string }) => r.name)).toEqual(['base (no fine-tuning)', 'original', 'answer', 'think-summary', 'full']);
+    expect(results.plan.trainRecords).toBe(12);
+    expect(results.command).toBe('npm run experiment -- --smoke --records 12');
     for (const row of results.rows) {
       for (const cell of [row.synth, row.synthEasy, row.synthHard, ...(withGsm8k ? [row.gsm8k, row.gsm8kEasy] : [])]) {
         expect(cell.accuracy).toBeGreaterThanOrEqual(0);
