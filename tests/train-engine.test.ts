@@ -59,7 +59,7 @@ describe('trainer', () => {
   });
 
   it.each([false, true])('padding-free micro-batches give the same losses and weights as padded ones (packing %s)', async (packing) => {
-    // Long enough examples that wasm runs some sequences pair by pair, as real data does.
+    // Long enough examples that wasm runs the padded batches' attention pair by pair, as on real data.
     const long = examples(12, 4).map((ex, i) => {
       const ids = [...ex.ids, ...Array.from({ length: i * 11 }, (_, j) => 3 + ((i * 7 + j) % 90))];
       return { ...ex, ids, mask: [...ex.mask, ...new Array<number>(i * 11).fill(1)] };
