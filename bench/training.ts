@@ -101,6 +101,9 @@ export async function benchTraining(plan: TrainingPlan, steps: number): Promise<
     batchSize: plan.batch,
     maxLength: plan.seqLength,
     maxSteps: plan.warmupSteps + steps,
+    // Rows of one length, as PyTorch's [batch, length] step: no padding for padding-free batches
+    // to save, and the padded layout is the one the yardstick runs.
+    paddingFree: false,
   };
   const allocations = trackWasmAllocations();
   const model = initModel(plan.model, { seed: 1 });

@@ -27,7 +27,7 @@ const FULL = {
   evalItems: 200,
   gsm8kItems: 200,
   // 512 tokens: the `full` strategy's longest examples (reasoning and answer) are not cut.
-  train: { ...BUNDLED_PRESET.train, mode: 'full' as const, epochs: 1, schedule: 'cosine' as const, weightDecay: 0.01, batchSize: 8, maxLength: 512 },
+  train: { ...BUNDLED_PRESET.train, mode: 'full' as const, epochs: 1, schedule: 'cosine' as const, weightDecay: 0.01, batchSize: 8, maxLength: 512, paddingFree: true },
   // 448 new tokens: room for the `full` strategy's reasoning before its answer.
   eval: { task: 'chat' as const, batchSize: BUNDLED_PRESET.eval.batchSize, maxNewTokens: 448 },
 };

@@ -50,7 +50,7 @@ describe.each(NODE_BACKENDS)('fused ops on %s', (backend) => {
   it('padding-free attention equals causal attention run on each sequence alone', async () => {
     await useBackend(backend);
     // Short and long sequences: on wasm each runs pair by pair, whatever its length.
-    const lengths = [7, 100, 23];
+    const lengths = [7, 1, 100, 23];
     const n = lengths.reduce((a, b) => a + b, 0);
     const perSequence = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) => {
       const outputs = lengths.map((t, i) => {

@@ -21,7 +21,7 @@ const KEY_TABLE: [ours: string, axolotl: string, trl: string, llamaFactory: stri
   ['maxLength', 'sequence_len', 'max_length', 'cutoff_len'],
   ['packing', 'sample_packing', 'packing', 'neat_packing'],
   ['groupByLength', 'group_by_length', 'group_by_length', 'group_by_length'],
-  ['paddingFree (a layout: the same examples and loss)', '– (batch_flattening: true with flash attention)', '– (padding_free=True with flash attention)', '–'],
+  ['paddingFree (a layout: the same examples and loss)', 'not written: batch_flattening: true needs flash attention', 'not written: padding_free=True needs flash attention', '–'],
   ['batchSize', 'micro_batch_size', 'per_device_train_batch_size', 'per_device_train_batch_size'],
   ['gradAccumSteps', 'gradient_accumulation_steps', 'gradient_accumulation_steps', 'gradient_accumulation_steps'],
   ['epochs', 'num_epochs', 'num_train_epochs', 'num_train_epochs'],
