@@ -96,7 +96,8 @@ function attentionLayout(q: tf.Tensor4D, k: tf.Tensor4D, bias: tf.Tensor4D, pair
   const biases = perPair ? tf.unstack(bias) : [bias.reshape([b, 1, 1, t, keys])];
   return {
     queries: (x: tf.Tensor) => groups(x, rep * t, hd),
-    keys: (x: tf.Tensor) => groups(x, keys, hd),
+    /** Keys or values, grouped as the queries are. */
+    kvGroups: (x: tf.Tensor) => groups(x, keys, hd),
     biasOf: (i: number) => biases[Math.floor(i / kvHeads)],
     probs: (qg: tf.Tensor, kg: tf.Tensor, bg: tf.Tensor) =>
       tf.softmax(mm(qg, kg, true).reshape([...lead, rep, t, keys]).mul(scale).add(bg), -1).reshape([...lead, rep * t, keys]),
@@ -109,7 +110,7 @@ function attentionLayout(q: tf.Tensor4D, k: tf.Tensor4D, bias: tf.Tensor4D, pair
 function attentionValue(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, bias: tf.Tensor4D, pairMinScores = PAIR_MIN_SCORES): tf.Tensor4D {
   return tf.tidy(() => {
     const l = attentionLayout(q, k, bias, pairMinScores);
-    const [qs, ks, vs] = [l.queries(q), l.keys(k), l.keys(v)];
+    const [qs, ks, vs] = [l.queries(q), l.kvGroups(k), l.kvGroups(v)];
     return l.join(qs.map((qg, i) => tf.tidy(() => mm(l.probs(qg, ks[i], l.biasOf(i)), vs[i]))), q.shape) as tf.Tensor4D;
   });
 }
@@ -118,7 +119,7 @@ function attentionValue(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, bias: tf
 function attentionGrads(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, bias: tf.Tensor4D, dy: tf.Tensor, pairMinScores = PAIR_MIN_SCORES): tf.Tensor[] {
   return tf.tidy(() => {
     const l = attentionLayout(q, k, bias, pairMinScores);
-    const [qg, kg, vg, dyg] = [l.queries(q), l.keys(k), l.keys(v), l.queries(dy)];
+    const [qg, kg, vg, dyg] = [l.queries(q), l.kvGroups(k), l.kvGroups(v), l.queries(dy)];
     const [dq, dk, dv]: tf.Tensor[][] = [[], [], []];
     qg.forEach((_, i) => {
       const [gq, gk, gv] = tf.tidy(() => {
@@ -166,17 +167,23 @@ export function attention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, bias: 
  */
 export function raggedAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, lengths: readonly number[]): tf.Tensor4D {
   const n = q.shape[2];
-  const total = lengths.reduce((a, b) => a + b, 0);
-  if (q.shape[0] !== 1 || total !== n) throw new Error(`padding-free attention takes one row whose sequences fill it: got ${q.shape[0]} rows of ${n}, lengths summing to ${total}`);
-  const spans = lengths.map((length, i) => ({ start: lengths.slice(0, i).reduce((a, b) => a + b, 0), length }));
+  let start = 0;
+  const spans = lengths.map((length) => ({ start: (start += length) - length, length }));
+  if (q.shape[0] !== 1 || start !== n) throw new Error(`padding-free attention takes one row whose sequences fill it: got ${q.shape[0]} rows of ${n}, lengths summing to ${start}`);
+  const longest = lengths.reduce((m, l) => Math.max(m, l), 1);
   const cut = (x: tf.Tensor, s: { start: number; length: number }) => x.slice([0, 0, s.start, 0], [1, -1, s.length, -1]) as tf.Tensor4D;
-  const causal = (length: number) => attentionBias(1, length, 0);
+  // One causal bias for the longest sequence, built once a pass; each sequence takes its corner.
+  const corner = (bias: tf.Tensor, length: number) => bias.slice([0, 0, 0, 0], [1, 1, length, length]) as tf.Tensor4D;
   const op = fused<[tf.Tensor, tf.Tensor, tf.Tensor]>(([sq, sk, sv], save) => {
     save([sq, sk, sv]);
     return {
-      value: tf.tidy(() => tf.concat(spans.map((s) => tf.tidy(() => attentionValue(cut(sq, s), cut(sk, s), cut(sv, s), causal(s.length), 0))), 2)),
+      value: tf.tidy(() => {
+        const causal = attentionBias(1, longest, 0);
+        return tf.concat(spans.map((s) => tf.tidy(() => attentionValue(cut(sq, s), cut(sk, s), cut(sv, s), corner(causal, s.length), 0))), 2);
+      }),
       gradFunc: (dy, [q0, k0, v0]) => {
-        const per = spans.map((s) => tf.tidy(() => attentionGrads(cut(q0, s), cut(k0, s), cut(v0, s), causal(s.length), cut(dy, s), 0)));
+        const causal = attentionBias(1, longest, 0);
+        const per = spans.map((s) => tf.tidy(() => attentionGrads(cut(q0, s), cut(k0, s), cut(v0, s), corner(causal, s.length), cut(dy, s), 0)));
         return [0, 1, 2].map((j) => tf.concat(per.map((g) => g[j]), 2));
       },
     };

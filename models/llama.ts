@@ -273,15 +273,15 @@ export class LlamaModel {
     const [batch, time] = ids.shape;
     const pastLength = opts.cache?.length ?? 0;
     const lengths = opts.sequenceLengths;
-    if (lengths && (batch !== 1 || opts.cache || lengths.reduce((a, b) => a + b, 0) !== time)) {
-      throw new Error(`sequenceLengths: one row whose sequences fill it, without a cache (got ${batch} rows of ${time}, lengths summing to ${lengths.reduce((a, b) => a + b, 0)})`);
+    if (lengths && (batch !== 1 || opts.cache || !opts.positions || opts.keyMask || opts.segmentIds)) {
+      throw new Error('sequenceLengths: one row of sequences with their positions, and no cache, key mask or segment ids');
     }
     const newKeys: tf.Tensor4D[] = [];
     const newValues: tf.Tensor4D[] = [];
     const hidden = tf.tidy(() => {
       const positions = opts.positions ?? tf.range(pastLength, pastLength + time, 1, 'int32').expandDims(0).tile([batch, 1]);
       // Padding-free rows restart positions in each sequence: the longest one bounds them.
-      const [cos, sin] = this.rotary(positions as tf.Tensor2D, lengths ? Math.max(...lengths) - 1 : pastLength + time - 1);
+      const [cos, sin] = this.rotary(positions as tf.Tensor2D, lengths ? lengths.reduce((m, l) => Math.max(m, l), 1) - 1 : pastLength + time - 1);
       const mask: AttentionMask = lengths ? { lengths } : { bias: attentionBias(batch, time, pastLength, opts.keyMask, opts.segmentIds) };
       let h: tf.Tensor = this.embed(ids);
       for (let i = 0; i < this.config.numLayers; i++) {

@@ -53,24 +53,24 @@ describe('checkTrainingFits', () => {
     expect(fits.totalBytes).toBeGreaterThan(2e9);
     const error = refusal(() => checkTrainingFits(SMOLLM2_135M, trainConfig({ mode: 'lora', batchSize: 6, maxLength: 256 }), 256, wasm));
     expect(error.message).toBe(
-      'Training needs about 2.7 GB (training memory estimate: 2.7 GB = weights 513.1 MB + gradients and AdamW 14.1 MB (921,600 trainable) + ' +
+      'Training needs about 2.6 GB (training memory estimate: 2.6 GB = weights 513.1 MB + gradients and AdamW 14.1 MB (921,600 trainable) + ' +
         'activations 1.9 GB + loss chunk 252.0 MB), more than the wasm backend can hold: about 2.1 GB of estimate (the wasm heap grows to at most ' +
         '4.0 GB, and a wasm training step takes about 1.9× its estimate). Stopped before allocating. Change the configuration: ' +
         'batch size 1 (with gradient accumulation 6 for the same effective batch) would need 1.1 GB (fits); max length 128 would need 1.7 GB (fits); ' +
-        'gradient checkpointing would need 994.1 MB (fits).',
+        'gradient checkpointing would need 960.3 MB (fits).',
     );
     expect(error.estimate.totalBytes).toBeGreaterThan(fits.totalBytes);
   });
 
   it('refuses a batch of 6 without LoRA dropout too, which keeps one activation less per adapted module', () => {
     const error = refusal(() => checkTrainingFits(SMOLLM2_135M, trainConfig({ mode: 'lora', lora: LORA_NO_DROPOUT, batchSize: 6, maxLength: 256 }), 256, wasm));
-    expect(error.message).toMatch(/^Training needs about 2\.3 GB \(training memory estimate: 2\.3 GB = .* \+ activations 1\.5 GB/);
+    expect(error.message).toMatch(/^Training needs about 2\.2 GB \(training memory estimate: 2\.2 GB = .* \+ activations 1\.5 GB/);
     expect(error.message).toContain('batch size 1 (with gradient accumulation 6 for the same effective batch) would need 1.0 GB (fits)');
   });
 
   it('offers the changes together when none fits alone, and LoRA for full fine-tuning', () => {
     const error = refusal(() => checkTrainingFits(SMOLLM2_135M, trainConfig({ mode: 'full', batchSize: 8, maxLength: 512 }), 512, wasm));
-    expect(error.message).toContain('LoRA instead of full fine-tuning would need 5.9 GB; all of these together would need 678.9 MB (fits).');
+    expect(error.message).toContain('LoRA instead of full fine-tuning would need 5.7 GB; all of these together would need 678.9 MB (fits).');
   });
 
   it('accepts a run that fits, and returns its estimate', () => {

@@ -82,6 +82,19 @@ describe('trainer', () => {
     expect(maxDiff(padded.w, flat.w)).toBeLessThan(1e-5);
   });
 
+  it('a padding-free forward pass needs its positions and takes no other mask', () => {
+    const model = tinyModel('llama', {}, 6);
+    tf.tidy(() => {
+      const ids = tf.tensor2d([[1, 5, 9, 1, 7]], [1, 5], 'int32');
+      const positions = tf.tensor2d([[0, 1, 2, 0, 1]], [1, 5], 'int32');
+      expect(() => model.forward(ids, { sequenceLengths: [3, 2] })).toThrow(/with their positions/);
+      expect(() => model.forward(ids, { sequenceLengths: [3, 2], positions, segmentIds: positions })).toThrow(/no cache, key mask or segment ids/);
+      expect(() => model.forward(ids, { sequenceLengths: [3, 1], positions })).toThrow(/lengths summing to 4/);
+      expect(model.forward(ids, { sequenceLengths: [3, 2], positions }).hidden.shape).toEqual([1, 5, model.config.hiddenSize]);
+    });
+    model.dispose();
+  });
+
   it('padding-free LoRA with dropout: gradient checkpointing recomputes the same layers (same losses and adapters)', async () => {
     const run = async (gradientCheckpointing: boolean) => {
       const model = tinyModel('llama', {}, 6);

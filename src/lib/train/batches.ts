@@ -10,7 +10,7 @@ import { lossTargets, type LossTargets } from './loss';
 
 export interface MicroBatch {
   rows: TrainRow[];
-  /** Padded length of every row. */
+  /** Length of every row: padded to the longest, or the padding-free row's tokens. */
   length: number;
   /** Padding-free: the one row's examples, laid end to end, have these lengths. */
   sequenceLengths?: number[];

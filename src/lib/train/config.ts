@@ -25,7 +25,10 @@ export interface TrainConfig {
   gradAccumSteps: number;
   /** Rows per micro-batch (when batchTokens is 0). */
   batchSize: number;
-  /** When > 0: micro-batches hold at most this many (padded) tokens instead of batchSize rows. */
+  /**
+   * When > 0: micro-batches hold at most this many tokens, counted as rows × their longest (padded
+   * or not, so that a padding-free run takes the same examples per step), instead of batchSize rows.
+   */
   batchTokens: number;
   /** Passes over the data, unless maxSteps is set. */
   epochs: number;
@@ -39,7 +42,7 @@ export interface TrainConfig {
    * within itself (TRL's padding_free): the same examples per step and the same loss, fewer tokens.
    */
   paddingFree: boolean;
-  /** Put rows of similar length in the same micro-batch (less padding; transformers' group_by_length). */
+  /** Put rows of similar length in the same micro-batch (transformers' group_by_length): less padding when paddingFree is off. */
   groupByLength: boolean;
   seed: number;
   /** Evaluate the held-out loss every N steps (0 = never). */

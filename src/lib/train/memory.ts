@@ -51,7 +51,9 @@ export function estimateTrainingMemory(model: LlamaConfig, c: TrainConfig, rowLe
   const boundaries = c.gradientCheckpointing ? model.numLayers * tokens * H : 0;
   // Attention's probabilities are recomputed in the backward pass, one layer at a time: the
   // scores, probabilities and their gradient, for all heads at once where products are batched.
-  const attentionScores = 3 * rows * model.numHeads * rowLength * rowLength;
+  // Padding-free batches attend one sequence at a time.
+  const attentionRows = c.paddingFree ? 1 : rows;
+  const attentionScores = 3 * attentionRows * model.numHeads * rowLength * rowLength;
   // The final norm's input and output, and the rows the loss selects.
   const activationBytes = 4 * (perLayer * layersKept + boundaries + attentionScores + 3 * tokens * H);
   const lossRows = Math.min(c.lossChunkRows, tokens);
@@ -62,7 +64,7 @@ export function estimateTrainingMemory(model: LlamaConfig, c: TrainConfig, rowLe
   const tensors: TrainingMemoryEstimate['largestTensor'][] = [
     { kind: 'embedding', what: `the embedding matrix (${model.vocabSize} × ${H})`, bytes: 4 * model.vocabSize * H },
     { kind: 'logits', what: `a loss chunk of logits (${lossRows} × ${model.vocabSize})`, bytes: 4 * lossRows * model.vocabSize },
-    { kind: 'attention', what: `the attention scores (${rows} × ${model.numHeads} × ${rowLength} × ${rowLength})`, bytes: 4 * rows * model.numHeads * rowLength * rowLength },
+    { kind: 'attention', what: `the attention scores (${attentionRows} × ${model.numHeads} × ${rowLength} × ${rowLength})`, bytes: 4 * attentionRows * model.numHeads * rowLength * rowLength },
     { kind: 'mlp', what: `the MLP activations (${tokens} × ${model.intermediateSize})`, bytes: 4 * tokens * model.intermediateSize },
   ];
   return {
