@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { parseNumber } from '../cli/args';
 import { hardwareThreads } from '../models/wasm-threads';
 import { synthDataset, toJsonl } from '../src/lib/data/synth';
 import { STRATEGIES } from '../src/lib/data/types';
@@ -48,16 +49,19 @@ const { values: args } = parseArgs({
     records: { type: 'string' },
   },
 });
-const epochs = args.epochs === undefined ? undefined : Number(args.epochs);
-if (epochs !== undefined && !(epochs > 0)) {
-  console.error(`experiment: --epochs must be a positive number, got ${args.epochs}`);
-  process.exit(2);
+/** A number flag checked as the CLI checks its own; a bad one is one line and exit code 2. */
+function numberFlag(flag: string, text: string | undefined, rule: Parameters<typeof parseNumber>[2]): number | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseNumber(`--${flag}`, text, rule);
+  } catch (e) {
+    console.error(`experiment: ${e instanceof Error ? e.message : e}`);
+    process.exit(2);
+  }
 }
-const records = args.records === undefined ? undefined : Number(args.records);
-if (records !== undefined && !(Number.isInteger(records) && records > 0)) {
-  console.error(`experiment: --records must be a whole number above 0, got ${args.records}`);
-  process.exit(2);
-}
+const epochs = numberFlag('epochs', args.epochs, { above: 0 });
+const records = numberFlag('records', args.records, { integer: true, min: 1 });
+const lanesAsked = numberFlag('lanes', args.lanes, { integer: true, min: 1 });
 const chosen = args.smoke ? SMOKE : FULL;
 const plan = {
   ...chosen,
@@ -123,9 +127,7 @@ async function main() {
 
   const names = ['base (no fine-tuning)', ...STRATEGIES];
   const cores = await hardwareThreads();
-  const asked = args.lanes === undefined ? cores : Number(args.lanes);
-  if (!(Number.isInteger(asked) && asked >= 1)) throw new Error(`--lanes must be a whole number of at least 1, got ${args.lanes}`);
-  const lanes = Math.min(names.length, asked);
+  const lanes = Math.min(names.length, lanesAsked ?? cores);
   const threads = Math.max(1, Math.floor(cores / lanes));
   log(`${names.length} jobs in ${lanes} lanes of ${threads} wasm thread${threads > 1 ? 's' : ''}`);
   const job = (name: string, strategy: ExperimentJob['strategy']): ExperimentJob => ({
