@@ -1,7 +1,7 @@
 // npm run pretrain-default: builds the bundled default model from scratch, seeded and resumable.
 // 1. a byte-level BPE tokenizer learned from the synthetic corpus (digits kept single);
 // 2. a small Llama pretrained on problem statements, narrative and arithmetic facts (never the
-//    worked answers that fine-tuning teaches);
+//    worked answers that fine-tuning teaches), then a second phase with more arithmetic;
 // 3. exported in Hugging Face layout (float16) to public/models/<name>/, with SHA-256 checksums.
 // Work files (tokenized corpus, checkpoints) stay in .pretrain/; a second run resumes from them.
 import { createHash } from 'node:crypto';
@@ -14,7 +14,7 @@ import { parseConfig, parameterCount } from '../models/config';
 import { nodeDirFiles } from '../models/files';
 import { initModel } from '../models/init';
 import { formatBytes, formatCount } from '../models/memory';
-import { loadTokenizer } from '../models/tokenizer';
+import { loadTokenizer, type TextTokenizer } from '../models/tokenizer';
 import { pretrainCorpus } from '../src/lib/data/synth';
 import type { TokenizedExample } from '../src/lib/data/tokenize';
 import { DEFAULT_MODEL_DIR, DEFAULT_MODEL_NAME, DEFAULT_MODEL_RECIPE as R } from '../src/lib/default-model';
@@ -23,7 +23,7 @@ import { DEFAULT_SPECIAL_TOKENS, trainByteLevelBpe, writeTokenizerFiles } from '
 import { trainConfig as checkedTrainConfig } from '../src/lib/train/config';
 import { exportMergedModel } from '../src/lib/train/export';
 import { describeTrainingEstimate, estimateTrainingMemory } from '../src/lib/train/memory';
-import { Trainer } from '../src/lib/train/trainer';
+import { Trainer, type TrainResult } from '../src/lib/train/trainer';
 
 const { values: args } = parseArgs({
   options: {
@@ -41,7 +41,6 @@ async function main() {
   log((await initBackend('wasm')).summary);
   const work = path.resolve(args.work!);
   const tokenizerDir = path.join(work, 'tokenizer');
-  const store = nodeFolderStore(path.join(work, 'checkpoint'));
   if (args.fresh && existsSync(work)) throw new Error(`--fresh: remove ${work} first (kept to protect a run in progress)`);
 
   // 1. Tokenizer (deterministic for the seed; rebuilt only when missing).
@@ -55,14 +54,7 @@ async function main() {
   const tokenizer = (await loadTokenizer(nodeDirFiles(tokenizerDir)))!;
   const eos = tokenizer.eosTokenId!;
 
-  // 2. Corpus → examples: every token is a target (plain language modelling), EOS after each doc.
-  const examples: TokenizedExample[] = corpus.map((doc, i) => {
-    const ids = [...tokenizer.encode(doc, { addSpecialTokens: false }), eos].slice(0, R.train.maxLength);
-    return { line: i + 1, ids, mask: ids.map(() => 1), promptTokens: 0, completionTokens: ids.length, truncated: false };
-  });
-  const tokens = examples.reduce((n, e) => n + e.ids.length, 0);
-  log(`corpus: ${examples.length} documents, ${formatCount(tokens)} tokens (${(tokens / corpus.reduce((n, d) => n + d.length, 0)).toFixed(3)} tokens per character)`);
-
+  // 2. The model, fresh from its seed (a phase's checkpoint replaces its weights).
   const config = parseConfig({
     architectures: ['LlamaForCausalLM'],
     model_type: 'llama',
@@ -74,26 +66,43 @@ async function main() {
     pad_token_id: eos,
     initializer_range: 0.02,
   });
-  const trainConfig = { ...R.train, seed: R.seed, maxSteps: args.steps ? Number(args.steps) : R.train.maxSteps };
-  log(`model: Llama ${formatCount(parameterCount(config))} parameters; ${describeTrainingEstimate(estimateTrainingMemory(config, checkedTrainConfig(trainConfig)))}`);
-
-  // 3. Pretrain, or resume a stopped run.
   const model = initModel(config, { seed: R.seed });
-  const resuming = existsSync(path.join(work, 'checkpoint', 'state.json'));
-  const trainer = resuming ? await Trainer.resume(model, { train: examples }, store) : new Trainer(model, { train: examples }, trainConfig, store);
-  if (resuming) log(`resuming at step ${trainer.stepsDone} of ${trainer.totalSteps}`);
-  const deadline = Date.now() + Number(args['max-minutes']) * 60_000;
-  const result = await trainer.run({
-    control: () => (Date.now() > deadline ? 'pause' : 'continue'),
-    onStep: (m) => {
-      if (m.step % 10 === 0 || m.step === m.totalSteps) {
-        log(`step ${m.step}/${m.totalSteps} loss ${m.loss.toFixed(3)} acc ${m.accuracy.toFixed(3)} lr ${m.learningRate.toExponential(2)} ${m.tokensPerSecond.toFixed(0)} tok/s eta ${(m.etaSeconds / 60).toFixed(1)} min`);
-      }
+
+  // 3. Pretrain, then continue on the second phase's text; each phase resumes from its own folder.
+  const phases = [
+    { name: 'pretraining', folder: 'checkpoint', docs: () => corpus, train: { ...R.train, seed: R.seed, maxSteps: args.steps ? Number(args.steps) : R.train.maxSteps } },
+    {
+      name: 'continued pretraining',
+      folder: 'checkpoint-continued',
+      docs: () => pretrainCorpus({ n: R.continued.corpus.docs, seed: R.continued.seed, mix: R.continued.corpus.mix }),
+      train: { ...R.continued.train, seed: R.continued.seed },
     },
-  });
-  if (result.status !== 'done') {
-    log(`paused at step ${result.steps} of ${trainer.totalSteps} (time limit); run again to continue`);
-    return;
+  ];
+  const deadline = Date.now() + Number(args['max-minutes']) * 60_000;
+  // A later phase's checkpoint holds everything the earlier ones made: start from the latest.
+  const first = Math.max(0, phases.findLastIndex((p) => existsSync(path.join(work, p.folder, 'state.json'))));
+  let last: TrainResult | undefined;
+  for (const phase of phases.slice(first)) {
+    const examples = corpusExamples(phase.docs(), tokenizer, phase.train.maxLength);
+    const tokens = examples.reduce((n, e) => n + e.ids.length, 0);
+    log(`${phase.name}: ${examples.length} documents, ${formatCount(tokens)} tokens`);
+    log(`model: Llama ${formatCount(parameterCount(config))} parameters; ${describeTrainingEstimate(estimateTrainingMemory(config, checkedTrainConfig(phase.train)))}`);
+    const store = nodeFolderStore(path.join(work, phase.folder));
+    const resuming = existsSync(path.join(work, phase.folder, 'state.json'));
+    const trainer = resuming ? await Trainer.resume(model, { train: examples }, store) : new Trainer(model, { train: examples }, phase.train, store);
+    if (resuming) log(`${phase.name}: resuming at step ${trainer.stepsDone} of ${trainer.totalSteps}`);
+    last = await trainer.run({
+      control: () => (Date.now() > deadline ? 'pause' : 'continue'),
+      onStep: (m) => {
+        if (m.step % 10 === 0 || m.step === m.totalSteps) {
+          log(`${phase.name} step ${m.step}/${m.totalSteps} loss ${m.loss.toFixed(3)} acc ${m.accuracy.toFixed(3)} lr ${m.learningRate.toExponential(2)} ${m.tokensPerSecond.toFixed(0)} tok/s eta ${(m.etaSeconds / 60).toFixed(1)} min`);
+        }
+      },
+    });
+    if (last.status !== 'done') {
+      log(`${phase.name}: paused at step ${last.steps} of ${trainer.totalSteps} (time limit); run again to continue`);
+      return;
+    }
   }
 
   // 4. Export: float16 weights, the tokenizer, and checksums the tests verify.
@@ -104,7 +113,16 @@ async function main() {
   const sums = Object.fromEntries(files.map((f) => [f, createHash('sha256').update(readFileSync(path.join(out, f))).digest('hex')]));
   writeFileSync(path.join(out, 'checksums.json'), `${JSON.stringify({ sha256: sums }, null, 2)}\n`);
   const size = files.reduce((n, f) => n + readFileSync(path.join(out, f)).length, 0);
-  log(`exported ${files.join(', ')} to ${out} (${formatBytes(size)}); final loss ${result.history.at(-1)?.loss.toFixed(3)}`);
+  log(`exported ${files.join(', ')} to ${out} (${formatBytes(size)}); final loss ${last?.history.at(-1)?.loss.toFixed(3)}`);
+}
+
+/** Documents as examples: every token is a target (plain language modelling), EOS after each. */
+function corpusExamples(docs: string[], tokenizer: TextTokenizer, maxLength: number): TokenizedExample[] {
+  const eos = tokenizer.eosTokenId!;
+  return docs.map((doc, i) => {
+    const ids = [...tokenizer.encode(doc, { addSpecialTokens: false }), eos].slice(0, maxLength);
+    return { line: i + 1, ids, mask: ids.map(() => 1), promptTokens: 0, completionTokens: ids.length, truncated: false };
+  });
 }
 
 main().catch((e) => {

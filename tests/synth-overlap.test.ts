@@ -14,9 +14,10 @@ const tuple = (question: string) => (question.match(/\d+/g) ?? []).map(Number).s
 describe('held-out synthetic problems', () => {
   const evalItems = [0, 1, 5].flatMap((seed) => synthEvalSet({ n: 300, seed, difficulty: [1, 4] }));
   const train = [0, 1, 5].flatMap((seed) => synthDataset({ n: 1500, seed }));
-  const pretrainSeed = DEFAULT_MODEL_RECIPE.seed;
-  const pretrain = pretrainProblems({ n: 3000, seed: pretrainSeed });
-  const documents = pretrainCorpus({ n: 3000, seed: pretrainSeed });
+  // Both phases of the bundled model's pretraining, each with its own seed and mix.
+  const { seed, continued } = DEFAULT_MODEL_RECIPE;
+  const pretrain = [seed, continued.seed].flatMap((s) => pretrainProblems({ n: 3000, seed: s }));
+  const documents = [...pretrainCorpus({ n: 3000, seed }), ...pretrainCorpus({ n: 3000, seed: continued.seed, mix: continued.corpus.mix })];
 
   it('share no question and no tuple of numbers with training records or the pretraining corpus', () => {
     const evalTuples = new Set(evalItems.map((r) => tuple(r.question)));

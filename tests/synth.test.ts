@@ -2,7 +2,7 @@
 // held-out where it says so.
 import { describe, expect, it } from 'vitest';
 import {
-  pretrainCorpus, PRETRAIN_MIX, synthDataset, synthEvalSet, synthProblems,
+  pretrainCorpus, pretrainProblems, PRETRAIN_MIX, synthDataset, synthEvalSet, synthProblems,
   type SynthProblem, type SynthRecord, type SynthStep,
 } from '../src/lib/data/synth';
 import { ALL_OBJECTS, NAMES } from '../src/lib/data/synth/lexicon';
@@ -228,6 +228,22 @@ describe('synth: pretraining corpus', () => {
       const [story, restated] = d.split('\n');
       expect(restated.match(/\d+/g) ?? []).toEqual(story.match(/\d+/g) ?? []);
     }
+  });
+});
+
+describe('synth: pretraining mixes', () => {
+  it('draws each kind of document in its share, and the same problems whatever the mix', () => {
+    const mix = { question: 0, workedStory: 0, numbersRestated: 0, facts: 100, narrative: 0 };
+    const facts = pretrainCorpus({ n: 300, seed: 4, mix });
+    expect(facts.every((d) => d.split('\n').every((line) => /^\d+ [-+×÷*/] \d+ = \d+/.test(line)))).toBe(true);
+    const questions = pretrainCorpus({ n: 300, seed: 4, mix: { ...mix, facts: 0, question: 100 } });
+    expect(questions.every((d) => d.endsWith('?'))).toBe(true);
+    // Each document's problem comes from its own dice, before the mix picks a kind.
+    expect(questions).toEqual(pretrainProblems({ n: 300, seed: 4 }).map((p) => p.question));
+  });
+
+  it('refuses a mix whose shares do not sum to 100', () => {
+    expect(() => pretrainCorpus({ n: 5, seed: 1, mix: { ...PRETRAIN_MIX, facts: 50 } })).toThrow(/shares must be non-negative and sum to 100, got .*"facts":50/);
   });
 });
 

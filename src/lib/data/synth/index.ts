@@ -137,13 +137,25 @@ export function pretrainProblems(opts: { n: number; seed: number }): SynthProble
   return Array.from({ length: opts.n }, (_, i) => pretrainRecord(opts.seed, i).built.problem);
 }
 
-/** The mix of pretraining documents, in percent; see corpus.ts for why each is there. */
-export const PRETRAIN_MIX = { question: 10, workedStory: 45, numbersRestated: 5, facts: 35, narrative: 5 };
+/** Shares of each kind of pretraining document, in percent (summing to 100); see corpus.ts for why each is there. */
+export interface PretrainMix {
+  question: number;
+  workedStory: number;
+  numbersRestated: number;
+  facts: number;
+  narrative: number;
+}
 
-/** `n` plain-text documents for pretraining (PRETRAIN_MIX). No solutions and no answer markers. */
-export function pretrainCorpus(opts: { n: number; seed: number }): string[] {
+/** The default mix, the bundled model's first phase. */
+export const PRETRAIN_MIX: PretrainMix = { question: 10, workedStory: 45, numbersRestated: 5, facts: 35, narrative: 5 };
+
+/** `n` plain-text documents for pretraining, mixed as `mix` says. No solutions and no answer markers. */
+export function pretrainCorpus(opts: { n: number; seed: number; mix?: PretrainMix }): string[] {
   checkOptions(opts);
-  const kinds = Object.entries(PRETRAIN_MIX) as [keyof typeof PRETRAIN_MIX, number][];
+  const mix = opts.mix ?? PRETRAIN_MIX;
+  const kinds = Object.entries(mix) as [keyof PretrainMix, number][];
+  const total = kinds.reduce((n, [, share]) => n + share, 0);
+  if (total !== 100 || kinds.some(([, share]) => !(share >= 0))) throw new Error(`synth: a pretraining mix's shares must be non-negative and sum to 100, got ${JSON.stringify(mix)}`);
   return Array.from({ length: opts.n }, (_, i) => {
     const { built, d } = pretrainRecord(opts.seed, i);
     let roll = d.int(0, 99);
