@@ -3,11 +3,13 @@
 // 2. a small Llama pretrained on problem statements, narrative and arithmetic facts (never the
 //    worked answers that fine-tuning teaches), then a second phase with more arithmetic;
 // 3. exported in Hugging Face layout (float16) to public/models/<name>/, with SHA-256 checksums.
-// Work files (tokenized corpus, checkpoints) stay in .pretrain/; a second run resumes from them.
+// Work files (the tokenizer, one checkpoint folder per phase) stay in .pretrain/; a second run
+// resumes from the latest.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseNumber, UsageError } from '../cli/args';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../models/backend';
 import { parseConfig, parameterCount } from '../models/config';
@@ -29,6 +31,8 @@ const { values: args } = parseArgs({
   options: {
     out: { type: 'string', default: DEFAULT_MODEL_DIR },
     work: { type: 'string', default: `.pretrain/${DEFAULT_MODEL_NAME}` },
+    // Every phase's steps, for a quick run of the whole recipe (a fresh --work folder; give --out
+    // elsewhere too, or it replaces the bundled model).
     steps: { type: 'string' },
     'max-minutes': { type: 'string', default: '85' },
     fresh: { type: 'boolean', default: false },
@@ -37,6 +41,8 @@ const { values: args } = parseArgs({
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main() {
+  const steps = args.steps === undefined ? undefined : parseNumber('--steps', args.steps, { integer: true, min: 1 });
+  const maxMinutes = parseNumber('--max-minutes', args['max-minutes']!, { above: 0 });
   tf.enableProdMode();
   log((await initBackend('wasm')).summary);
   const work = path.resolve(args.work!);
@@ -70,7 +76,7 @@ async function main() {
 
   // 3. Pretrain, then continue on the second phase's text; each phase resumes from its own folder.
   const phases = [
-    { name: 'pretraining', folder: 'checkpoint', docs: () => corpus, train: { ...R.train, seed: R.seed, maxSteps: args.steps ? Number(args.steps) : R.train.maxSteps } },
+    { name: 'pretraining', folder: 'checkpoint', docs: () => corpus, train: { ...R.train, seed: R.seed } },
     {
       name: 'continued pretraining',
       folder: 'checkpoint-continued',
@@ -78,18 +84,23 @@ async function main() {
       train: { ...R.continued.train, seed: R.continued.seed },
     },
   ];
-  const deadline = Date.now() + Number(args['max-minutes']) * 60_000;
+  const deadline = Date.now() + maxMinutes * 60_000;
   // A later phase's checkpoint holds everything the earlier ones made: start from the latest.
-  const first = Math.max(0, phases.findLastIndex((p) => existsSync(path.join(work, p.folder, 'state.json'))));
+  const saved = (i: number) => existsSync(path.join(work, phases[i].folder, 'state.json'));
+  let first = phases.length - 1;
+  while (first > 0 && !saved(first)) first--;
+  if (steps !== undefined && saved(first)) throw new UsageError(`--steps: ${work} holds a checkpoint, whose own step count resumes; give a fresh --work folder`);
   let last: TrainResult | undefined;
   for (const phase of phases.slice(first)) {
-    const examples = corpusExamples(phase.docs(), tokenizer, phase.train.maxLength);
+    const docs = phase.docs();
+    const train = { ...phase.train, maxSteps: steps ?? phase.train.maxSteps };
+    const examples = corpusExamples(docs, tokenizer, train.maxLength);
     const tokens = examples.reduce((n, e) => n + e.ids.length, 0);
-    log(`${phase.name}: ${examples.length} documents, ${formatCount(tokens)} tokens`);
-    log(`model: Llama ${formatCount(parameterCount(config))} parameters; ${describeTrainingEstimate(estimateTrainingMemory(config, checkedTrainConfig(phase.train)))}`);
+    log(`${phase.name}: ${examples.length} documents, ${formatCount(tokens)} tokens (${(tokens / docs.reduce((n, d) => n + d.length, 0)).toFixed(3)} tokens per character)`);
+    log(`model: Llama ${formatCount(parameterCount(config))} parameters; ${describeTrainingEstimate(estimateTrainingMemory(config, checkedTrainConfig(train)))}`);
     const store = nodeFolderStore(path.join(work, phase.folder));
     const resuming = existsSync(path.join(work, phase.folder, 'state.json'));
-    const trainer = resuming ? await Trainer.resume(model, { train: examples }, store) : new Trainer(model, { train: examples }, phase.train, store);
+    const trainer = resuming ? await Trainer.resume(model, { train: examples }, store) : new Trainer(model, { train: examples }, train, store);
     if (resuming) log(`${phase.name}: resuming at step ${trainer.stepsDone} of ${trainer.totalSteps}`);
     last = await trainer.run({
       control: () => (Date.now() > deadline ? 'pause' : 'continue'),
@@ -127,5 +138,5 @@ function corpusExamples(docs: string[], tokenizer: TextTokenizer, maxLength: num
 
 main().catch((e) => {
   console.error(`pretrain-default: ${e instanceof Error ? e.message : e}`);
-  process.exit(1);
+  process.exit(e instanceof UsageError ? 2 : 1);
 });

@@ -232,18 +232,31 @@ describe('synth: pretraining corpus', () => {
 });
 
 describe('synth: pretraining mixes', () => {
+  const only = (kind: keyof typeof PRETRAIN_MIX) => ({ question: 0, workedStory: 0, numbersRestated: 0, facts: 0, narrative: 0, [kind]: 100 });
+  const isFactBlock = (d: string) => d.split('\n').every((line) => /^\d+ [-+×÷*/] \d+ = \d+/.test(line));
+
   it('draws each kind of document in its share, and the same problems whatever the mix', () => {
-    const mix = { question: 0, workedStory: 0, numbersRestated: 0, facts: 100, narrative: 0 };
-    const facts = pretrainCorpus({ n: 300, seed: 4, mix });
-    expect(facts.every((d) => d.split('\n').every((line) => /^\d+ [-+×÷*/] \d+ = \d+/.test(line)))).toBe(true);
-    const questions = pretrainCorpus({ n: 300, seed: 4, mix: { ...mix, facts: 0, question: 100 } });
-    expect(questions.every((d) => d.endsWith('?'))).toBe(true);
+    expect(pretrainCorpus({ n: 300, seed: 4, mix: only('facts') }).every(isFactBlock)).toBe(true);
+    const questions = pretrainCorpus({ n: 300, seed: 4, mix: only('question') });
     // Each document's problem comes from its own dice, before the mix picks a kind.
     expect(questions).toEqual(pretrainProblems({ n: 300, seed: 4 }).map((p) => p.question));
+    const half = pretrainCorpus({ n: 2000, seed: 4, mix: { ...only('facts'), facts: 50, question: 50 } });
+    const facts = half.filter(isFactBlock).length;
+    expect(facts).toBeGreaterThan(900);
+    expect(facts).toBeLessThan(1100);
+    expect(half.filter((d) => !isFactBlock(d)).every((d) => d.endsWith('?'))).toBe(true);
   });
 
-  it('refuses a mix whose shares do not sum to 100', () => {
+  it('does not depend on the order the shares are written in', () => {
+    const reversed = Object.fromEntries(Object.entries(PRETRAIN_MIX).reverse()) as typeof PRETRAIN_MIX;
+    expect(pretrainCorpus({ n: 200, seed: 4, mix: reversed })).toEqual(pretrainCorpus({ n: 200, seed: 4 }));
+  });
+
+  it('refuses a mix whose shares do not sum to 100, are negative, or name an unknown kind', () => {
     expect(() => pretrainCorpus({ n: 5, seed: 1, mix: { ...PRETRAIN_MIX, facts: 50 } })).toThrow(/shares must be non-negative and sum to 100, got .*"facts":50/);
+    expect(() => pretrainCorpus({ n: 5, seed: 1, mix: { ...only('facts'), facts: 110, question: -10 } })).toThrow(/non-negative/);
+    const unknown = { ...only('facts'), facts: 90, poems: 10 } as unknown as typeof PRETRAIN_MIX;
+    expect(() => pretrainCorpus({ n: 5, seed: 1, mix: unknown })).toThrow(/unknown kind "poems".*question, workedStory, numbersRestated, facts, narrative/);
   });
 });
 
@@ -255,6 +268,9 @@ describe('synth: at scale', () => {
     const ms = performance.now() - t0;
     console.log(`synth: 10k records in ${ms.toFixed(0)} ms`);
     expect(big.length).toBe(10_000);
-    expect(new Set(big.map((r) => r.id)).size).toBe(10_000);
+    // Every record's response ends on its solution's final answer, at every difficulty.
+    const finalLine = (text: string) => text.slice(text.lastIndexOf('\n#### '));
+    expect(big.filter((r) => !/\n#### \d+$/.test(r.answer) || !r.generation.endsWith(finalLine(r.answer))).map((r) => r.id)).toEqual([]);
+    expect(new Set(big.map((r) => r.difficulty))).toEqual(new Set([1, 2, 3, 4]));
   });
 });

@@ -174,7 +174,7 @@ describe('learnMerges', () => {
   });
 });
 
-describe('trainByteLevelBpe speed', () => {
+describe('trainByteLevelBpe at scale', () => {
   /** ~5 MB of seeded gibberish over a 60,000-word lexicon: far more distinct words than synth has. */
   function gibberish(bytes: number): string[] {
     const rng = new Rng(5);

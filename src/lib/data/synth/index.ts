@@ -137,25 +137,30 @@ export function pretrainProblems(opts: { n: number; seed: number }): SynthProble
   return Array.from({ length: opts.n }, (_, i) => pretrainRecord(opts.seed, i).built.problem);
 }
 
+/** The kinds of pretraining document, in the order a document's roll is matched against their shares. */
+const PRETRAIN_KINDS = ['question', 'workedStory', 'numbersRestated', 'facts', 'narrative'] as const;
+
 /** Shares of each kind of pretraining document, in percent (summing to 100); see corpus.ts for why each is there. */
-export interface PretrainMix {
-  question: number;
-  workedStory: number;
-  numbersRestated: number;
-  facts: number;
-  narrative: number;
-}
+export type PretrainMix = Record<(typeof PRETRAIN_KINDS)[number], number>;
 
 /** The default mix, the bundled model's first phase. */
 export const PRETRAIN_MIX: PretrainMix = { question: 10, workedStory: 45, numbersRestated: 5, facts: 35, narrative: 5 };
 
+/** The mix's shares in PRETRAIN_KINDS order, so that the order they are written in changes nothing. */
+function mixShares(mix: PretrainMix): [keyof PretrainMix, number][] {
+  const unknown = Object.keys(mix).find((k) => !(PRETRAIN_KINDS as readonly string[]).includes(k));
+  if (unknown) throw new Error(`synth: a pretraining mix names an unknown kind "${unknown}"; the kinds are ${PRETRAIN_KINDS.join(', ')}`);
+  const shares = PRETRAIN_KINDS.map((kind) => [kind, mix[kind]] as [keyof PretrainMix, number]);
+  if (shares.some(([, share]) => !(share >= 0)) || shares.reduce((n, [, share]) => n + share, 0) !== 100) {
+    throw new Error(`synth: a pretraining mix's shares must be non-negative and sum to 100, got ${JSON.stringify(mix)}`);
+  }
+  return shares;
+}
+
 /** `n` plain-text documents for pretraining, mixed as `mix` says. No solutions and no answer markers. */
 export function pretrainCorpus(opts: { n: number; seed: number; mix?: PretrainMix }): string[] {
   checkOptions(opts);
-  const mix = opts.mix ?? PRETRAIN_MIX;
-  const kinds = Object.entries(mix) as [keyof PretrainMix, number][];
-  const total = kinds.reduce((n, [, share]) => n + share, 0);
-  if (total !== 100 || kinds.some(([, share]) => !(share >= 0))) throw new Error(`synth: a pretraining mix's shares must be non-negative and sum to 100, got ${JSON.stringify(mix)}`);
+  const kinds = mixShares(opts.mix ?? PRETRAIN_MIX);
   return Array.from({ length: opts.n }, (_, i) => {
     const { built, d } = pretrainRecord(opts.seed, i);
     let roll = d.int(0, 99);
