@@ -49,11 +49,11 @@ async function main() {
   const tokenizerDir = path.join(work, 'tokenizer');
   if (args.fresh && existsSync(work)) throw new Error(`--fresh: remove ${work} first (kept to protect a run in progress)`);
 
-  // 1. Tokenizer (deterministic for the seed; rebuilt only when missing).
-  const corpus = pretrainCorpus({ n: R.corpus.docs, seed: R.seed });
+  // 1. Tokenizer (deterministic for the seed; rebuilt only when missing). Corpus sizes nest: these
+  //    are the first phase's first documents.
   if (!existsSync(path.join(tokenizerDir, 'tokenizer.json'))) {
     const started = performance.now();
-    const files = trainByteLevelBpe(corpus.slice(0, R.tokenizer.corpusDocs), { vocabSize: R.tokenizer.vocabSize, specialTokens: DEFAULT_SPECIAL_TOKENS });
+    const files = trainByteLevelBpe(pretrainCorpus({ n: R.tokenizer.corpusDocs, seed: R.seed }), { vocabSize: R.tokenizer.vocabSize, specialTokens: DEFAULT_SPECIAL_TOKENS });
     await writeTokenizerFiles(tokenizerDir, files);
     log(`tokenizer: vocab ${R.tokenizer.vocabSize} learned in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
@@ -76,11 +76,11 @@ async function main() {
 
   // 3. Pretrain, then continue on the second phase's text; each phase resumes from its own folder.
   const phases = [
-    { name: 'pretraining', folder: 'checkpoint', docs: () => corpus, train: { ...R.train, seed: R.seed } },
+    { name: 'pretraining', folder: 'checkpoint', corpus: { n: R.corpus.docs, seed: R.seed }, train: { ...R.train, seed: R.seed } },
     {
       name: 'continued pretraining',
       folder: 'checkpoint-continued',
-      docs: () => pretrainCorpus({ n: R.continued.corpus.docs, seed: R.continued.seed, mix: R.continued.corpus.mix }),
+      corpus: { n: R.continued.corpus.docs, seed: R.continued.seed, mix: R.continued.corpus.mix },
       train: { ...R.continued.train, seed: R.continued.seed },
     },
   ];
@@ -92,7 +92,7 @@ async function main() {
   if (steps !== undefined && saved(first)) throw new UsageError(`--steps: ${work} holds a checkpoint, whose own step count resumes; give a fresh --work folder`);
   let last: TrainResult | undefined;
   for (const phase of phases.slice(first)) {
-    const docs = phase.docs();
+    const docs = pretrainCorpus(phase.corpus);
     const train = { ...phase.train, maxSteps: steps ?? phase.train.maxSteps };
     const examples = corpusExamples(docs, tokenizer, train.maxLength);
     const tokens = examples.reduce((n, e) => n + e.ids.length, 0);
