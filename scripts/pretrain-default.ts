@@ -102,14 +102,19 @@ async function main() {
     const resuming = existsSync(path.join(work, phase.folder, 'state.json'));
     const trainer = resuming ? await Trainer.resume(model, { train: examples }, store) : new Trainer(model, { train: examples }, train, store);
     if (resuming) log(`${phase.name}: resuming at step ${trainer.stepsDone} of ${trainer.totalSteps}`);
-    last = await trainer.run({
-      control: () => (Date.now() > deadline ? 'pause' : 'continue'),
-      onStep: (m) => {
-        if (m.step % 10 === 0 || m.step === m.totalSteps) {
-          log(`${phase.name} step ${m.step}/${m.totalSteps} loss ${m.loss.toFixed(3)} acc ${m.accuracy.toFixed(3)} lr ${m.learningRate.toExponential(2)} ${m.tokensPerSecond.toFixed(0)} tok/s eta ${(m.etaSeconds / 60).toFixed(1)} min`);
-        }
-      },
-    });
+    try {
+      last = await trainer.run({
+        control: () => (Date.now() > deadline ? 'pause' : 'continue'),
+        onStep: (m) => {
+          if (m.step % 10 === 0 || m.step === m.totalSteps) {
+            log(`${phase.name} step ${m.step}/${m.totalSteps} loss ${m.loss.toFixed(3)} acc ${m.accuracy.toFixed(3)} lr ${m.learningRate.toExponential(2)} ${m.tokensPerSecond.toFixed(0)} tok/s eta ${(m.etaSeconds / 60).toFixed(1)} min`);
+          }
+        },
+      });
+    } finally {
+      // Each phase starts a fresh AdamW: the finished one's moments are saved in its checkpoint.
+      trainer.dispose();
+    }
     if (last.status !== 'done') {
       log(`${phase.name}: paused at step ${last.steps} of ${trainer.totalSteps} (time limit); run again to continue`);
       return;
