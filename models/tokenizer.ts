@@ -40,6 +40,25 @@ export function wrapTokenizer(hf: transformers.PreTrainedTokenizer): TextTokeniz
   };
 }
 
+/**
+ * `tokenizer` that remembers what it encoded until `forget()`. Measuring one record under every
+ * strategy encodes the same prompt, answer and reasoning several times over; a caller that forgets
+ * after each record keeps the memory to one record's texts.
+ */
+export function rememberEncodings(tokenizer: TextTokenizer): TextTokenizer & { forget(): void } {
+  const seen = new Map<string, number[]>();
+  return {
+    ...tokenizer,
+    encode: (text, opts = {}) => {
+      const key = `${opts.addSpecialTokens ?? true}:${text}`;
+      let ids = seen.get(key);
+      if (!ids) seen.set(key, (ids = tokenizer.encode(text, opts)));
+      return [...ids];
+    },
+    forget: () => seen.clear(),
+  };
+}
+
 /** The model's tokenizer, or null when the source has no tokenizer.json (id-level use only). */
 export async function loadTokenizer(files: ModelFiles, onProgress?: ProgressCallback): Promise<TextTokenizer | null> {
   const json = await files.get('tokenizer.json', onProgress);

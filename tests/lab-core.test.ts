@@ -1,7 +1,12 @@
 // The DOM-free parts of the lab page: the data inspection behind the Data step, the saved runs
 // and their export file, and the Compare step's table and paired test.
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { nodeDirFiles } from '../models/files';
+import { loadTokenizer, type TextTokenizer } from '../models/tokenizer';
 import { histograms, inspectData } from '../src/lib/data/inspect';
+import { sftPipeline } from '../src/lib/data/pipeline';
+import { DEFAULT_MODEL_DIR } from '../src/lib/default-model';
 import { runDataInspection } from '../src/lib/pipeline/inspect';
 import { synthFileName } from '../src/lib/pipeline/sources';
 import { synthDataset, toJsonl } from '../src/lib/data/synth';
@@ -11,6 +16,7 @@ import { finalAnswer, type EvalRun, type TrainRun } from '../src/lib/runs/record
 import { RunStore } from '../src/lib/runs/store';
 import { memoryStore } from '../src/lib/storage/memory-store';
 import type { DataWorkerEvent } from '../workers/protocol';
+import { ROOT } from './helpers/cli';
 
 const jsonlFile = (lines: string[], name = 'data.jsonl') => new File([lines.join('\n')], name);
 
@@ -40,6 +46,24 @@ describe('inspectData', () => {
     expect(mean('think-summary')).toBeLessThan(mean('full'));
     // Shared bins, so the strategies' bars line up.
     expect(inspection.completionLengths.answer.edges).toEqual(inspection.completionLengths.full.edges);
+  });
+
+  it('measures in tokens, each strategy as its own pipeline does, encoding each text of a record once', async () => {
+    const tokenizer = (await loadTokenizer(nodeDirFiles(path.join(ROOT, DEFAULT_MODEL_DIR))))!;
+    const encoded: string[] = [];
+    const counting: TextTokenizer = { ...tokenizer, encode: (text, opts) => (encoded.push(text), tokenizer.encode(text, opts)) };
+    const file = jsonlFile([toJsonl(synthDataset({ n: 20, seed: 4 }))]);
+    const tokenize = { style: 'chat' as const, maxLength: 512 };
+    const inspection = await inspectData(file, { tokenizer: counting, ...tokenize });
+    expect(inspection.unit).toBe('tokens');
+    // The prompt, the answer and the reasoning are shared by the strategies; none is encoded twice.
+    expect(encoded.length).toBeGreaterThan(20);
+    expect(new Set(encoded).size).toBe(encoded.length);
+    for (const strategy of STRATEGIES) {
+      const alone = sftPipeline(file, { strategy, tokenizer, tokenize });
+      for await (const _ of alone.items) void _;
+      expect(inspection.reports[strategy].lengths, strategy).toEqual(alone.report().lengths);
+    }
   });
 
   it('lists unreadable lines with their reasons and keeps the good ones', async () => {

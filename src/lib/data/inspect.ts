@@ -1,7 +1,7 @@
 // A look at a data file before training on it: what format it is, which lines were skipped and
 // why, the first records under every strategy side by side, and histograms of their lengths.
 // One pass over the (first `limit`) records; what the app's Data step shows.
-import type { TextTokenizer } from '../../../models/tokenizer';
+import { rememberEncodings, type TextTokenizer } from '../../../models/tokenizer';
 import { contextText, ExampleBuilder } from './pipeline';
 import type { PromptStyle } from './prompt-format';
 import { describeSource, readRecords, type DataSource } from './readers';
@@ -84,7 +84,9 @@ export async function inspectData(source: DataSource, opts: InspectOptions): Pro
   const previewCount = opts.previewCount ?? INSPECT_DEFAULTS.previewCount;
   const name = describeSource(source);
   const tokenize = { style: opts.style, maxLength: opts.maxLength };
-  const builders = Object.fromEntries(STRATEGIES.map((s) => [s, new ExampleBuilder(name, { strategy: s, tokenizer: opts.tokenizer, tokenize })])) as Record<StrategyName, ExampleBuilder>;
+  // The strategies of one record share its prompt, answer and reasoning: each is encoded once.
+  const tokenizer = opts.tokenizer && rememberEncodings(opts.tokenizer);
+  const builders = Object.fromEntries(STRATEGIES.map((s) => [s, new ExampleBuilder(name, { strategy: s, tokenizer, tokenize })])) as Record<StrategyName, ExampleBuilder>;
   const prompts: number[] = [];
   const completions = Object.fromEntries(STRATEGIES.map((s) => [s, [] as number[]])) as Record<StrategyName, number[]>;
   const formats: Partial<Record<RecordFormat, number>> = {};
@@ -99,6 +101,7 @@ export async function inspectData(source: DataSource, opts: InspectOptions): Pro
       break;
     }
     read++;
+    tokenizer?.forget();
     for (const b of Object.values(builders)) b.report.seen();
     const normalized = item.ok ? normalizeRecord(item.record, item.line, opts.fieldMap) : item;
     if (!normalized.ok) {
