@@ -74,8 +74,8 @@ export const SUMMARIZE_FORM_DEFAULTS = { ...SUMMARIZER_DEFAULTS };
 /** "Run the demo": base eval, answer-only fine-tune, eval again, compare. */
 export const DEMO_DEFAULTS = {
   // Sized to finish in under 3 minutes on a 2-core laptop (wasm, Chromium: 131–160 s, the bundled
-  // model 0% → 64% on the 50 held-out items). Fewer steps learn less: the 2026-12-01 pilot model scored
-  // 20% after 40 steps on 600 records, 36% after 80 on 1,200 and 44% after 160 on 2,400.
+  // model 0% → 64% on the 50 held-out items). Fewer steps learn less: the 2026-12-01 pilot model
+  // scored 20% after 40 steps on 600 records, 36% after 80 on 1,200 and 44% after 160 on 2,400.
   trainRecords: 2400,
   /** Steps of batch TRAIN_FORM_DEFAULTS.batchSize. */
   trainSteps: 160,
