@@ -91,7 +91,8 @@ async function main() {
   while (first > 0 && !saved(first)) first--;
   if (steps !== undefined && saved(first)) throw new UsageError(`--steps: ${work} holds a checkpoint, whose own step count resumes; give a fresh --work folder`);
   let last: TrainResult | undefined;
-  for (const phase of phases.slice(first)) {
+  for (const [i, phase] of phases.entries()) {
+    if (i < first) continue;
     const docs = pretrainCorpus(phase.corpus);
     const train = { ...phase.train, maxSteps: steps ?? phase.train.maxSteps };
     const examples = corpusExamples(docs, tokenizer, train.maxLength);
@@ -99,7 +100,7 @@ async function main() {
     log(`${phase.name}: ${examples.length} documents, ${formatCount(tokens)} tokens (${(tokens / docs.reduce((n, d) => n + d.length, 0)).toFixed(3)} tokens per character)`);
     log(`model: Llama ${formatCount(parameterCount(config))} parameters; ${describeTrainingEstimate(estimateTrainingMemory(config, checkedTrainConfig(train)))}`);
     const store = nodeFolderStore(path.join(work, phase.folder));
-    const resuming = existsSync(path.join(work, phase.folder, 'state.json'));
+    const resuming = saved(i);
     const trainer = resuming ? await Trainer.resume(model, { train: examples }, store) : new Trainer(model, { train: examples }, train, store);
     if (resuming) log(`${phase.name}: resuming at step ${trainer.stepsDone} of ${trainer.totalSteps}`);
     try {
