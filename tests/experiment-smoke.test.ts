@@ -1,5 +1,5 @@
-// `npm run experiment -- --smoke`: the whole pipeline (base eval, four fine-tunes, evals, report)
-// on a few steps and items, and a well-formed table in the paper's shape.
+// `npm run experiment -- --smoke`: the whole pipeline (base eval, a fine-tune per strategy, evals,
+// report) on a few steps and items, and a well-formed table in the paper's shape.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -26,16 +26,37 @@ describe('experiment table', () => {
   });
 });
 
+/** scripts/experiment.ts with these flags: its exit code and stderr. */
+function experiment(flags: string[]): Promise<{ code: number; stderr: string }> {
+  const args = ['scripts/experiment.ts', ...flags];
+  return new Promise((resolve) =>
+    execFile(path.join(ROOT, 'node_modules/.bin/tsx'), args, { cwd: ROOT }, (err, _out, stderr) => resolve({ code: err ? ((err.code as number) ?? 1) : 0, stderr })),
+  );
+}
+
+describe('experiment --strategies', () => {
+  it('refuses a name that is not a strategy, in one line, with exit code 2', { timeout: 60_000 }, async () => {
+    const { code, stderr } = await experiment(['--strategies', 'answer,answers', '--out', tmp]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/experiment: --strategies: "answers" is not a strategy; give a comma-separated list of original, answer, think-summary, full/);
+  });
+});
+
 describe('experiment --smoke', () => {
-  it('writes results.json, a strategies × eval sets table, and a chart', { timeout: 300_000 }, async () => {
+  // The default rows are the paper's three strategies; --strategies picks others, in the table's order.
+  it.each([
+    { name: "the paper's three by default", flags: [], rows: ['original', 'answer', 'think-summary'] },
+    { name: '--strategies full,answer', flags: ['--strategies', 'full,answer'], rows: ['answer', 'full'] },
+  ])('$name: writes results.json, a strategies × eval sets table, and a chart', { timeout: 300_000 }, async ({ flags, rows }) => {
     const withGsm8k = hasShared('data', 'gsm8k', 'test.jsonl');
-    const args = ['scripts/experiment.ts', '--smoke', '--records', '12', '--out', tmp, '--gsm8k', sharedPath('data', 'gsm8k', 'test.jsonl')];
-    const code = await new Promise<number>((resolve) => execFile(path.join(ROOT, 'node_modules/.bin/tsx'), args, { cwd: ROOT }, (err) => resolve(err ? 1 : 0)));
+    rmSync(path.join(tmp, 'results.json'), { force: true });
+    const { code } = await experiment(['--smoke', '--records', '12', ...flags, '--out', tmp, '--gsm8k', sharedPath('data', 'gsm8k', 'test.jsonl')]);
     expect(code).toBe(0);
     const results = JSON.parse(readFileSync(path.join(tmp, 'results.json'), 'utf8'));
-    expect(results.rows.map((r: { name: string }) => r.name)).toEqual(['base (no fine-tuning)', 'original', 'answer', 'think-summary', 'full']);
+    expect(results.rows.map((r: { name: string }) => r.name)).toEqual(['base (no fine-tuning)', ...rows]);
     expect(results.plan.trainRecords).toBe(12);
-    expect(results.command).toBe('npm run experiment -- --smoke --records 12');
+    expect(results.plan.strategies).toEqual(rows);
+    expect(results.command).toBe(['npm run experiment -- --smoke --records 12', ...(flags.length ? [`--strategies ${rows.join(',')}`] : [])].join(' '));
     for (const row of results.rows) {
       for (const cell of [row.synth, row.synthEasy, row.synthHard, ...(withGsm8k ? [row.gsm8k, row.gsm8kEasy] : [])]) {
         expect(cell.accuracy).toBeGreaterThanOrEqual(0);
@@ -51,14 +72,14 @@ describe('experiment --smoke', () => {
       expect(results.rows.map((r: { gsm8kEasy: { n: number } }) => r.gsm8kEasy.n)).toEqual(results.rows.map(() => easy));
     }
     const table = readFileSync(path.join(tmp, 'results.md'), 'utf8').trim().split('\n').filter((l) => l.startsWith('|'));
-    expect(table).toHaveLength(2 + 5);
+    expect(table).toHaveLength(2 + 1 + rows.length);
     const width = table[0].split('|').length;
     expect(table.every((l) => l.split('|').length === width)).toBe(true);
     expect(table[0]).toMatch(/\| SFT data \| .*synthetic, difficulty 1–2.*\| synthetic, difficulty 3–4.*\| synthetic, all .*\| train loss \|/);
     if (withGsm8k) expect(table[0]).toMatch(/GSM8K test, 1–2 calculations \(n=\d+\) \| GSM8K test \(n=\d+\)/);
     for (const line of table.slice(2)) expect(line).toMatch(/\d+\.\d ± \d+\.\d/);
     const strategy = '(original|answer|think-summary|full)';
-    expect(readFileSync(path.join(tmp, 'results.md'), 'utf8')).toMatch(new RegExp(`\n- synthetic, difficulty 1–2: ${strategy}( [>≈] ${strategy}){3}\n`));
+    expect(readFileSync(path.join(tmp, 'results.md'), 'utf8')).toMatch(new RegExp(`\n- synthetic, difficulty 1–2: ${strategy}( [>≈] ${strategy}){${rows.length - 1}}\n`));
     expect(existsSync(path.join(tmp, 'chart.svg'))).toBe(true);
     expect(readFileSync(path.join(tmp, 'chart.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
   });
