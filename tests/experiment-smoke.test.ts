@@ -1,5 +1,6 @@
-// `npm run experiment -- --smoke`: the whole pipeline (base eval, a fine-tune per strategy, evals,
-// report) on a few steps and items, and a well-formed table in the paper's shape.
+// `npm run experiment`: its ordering line, the committed runs as the README shows them, its flags,
+// and `--smoke`: the whole pipeline (base eval, a fine-tune per strategy, evals, report) on a few
+// steps and items, with a well-formed table in the paper's shape.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -33,6 +34,16 @@ function experiment(flags: string[]): Promise<{ code: number; stderr: string }> 
     execFile(path.join(ROOT, 'node_modules/.bin/tsx'), args, { cwd: ROOT }, (err, _out, stderr) => resolve({ code: err ? ((err.code as number) ?? 1) : 0, stderr })),
   );
 }
+
+describe('the committed results', () => {
+  // The README shows each committed run's table as the run wrote it, so the two cannot drift apart.
+  it.each(['experiment', 'experiment/epochs-3'])('the README carries %s/results.md', (dir) => {
+    const table = readFileSync(path.join(ROOT, dir, 'results.md'), 'utf8').trim();
+    const results = JSON.parse(readFileSync(path.join(ROOT, dir, 'results.json'), 'utf8'));
+    expect(table).toContain(results.command);
+    expect(readFileSync(path.join(ROOT, 'README.md'), 'utf8')).toContain(table);
+  });
+});
 
 describe('experiment --strategies', () => {
   it('refuses a name that is not a strategy, in one line, with exit code 2', { timeout: 60_000 }, async () => {
