@@ -2,13 +2,13 @@
 // and `--smoke`: the whole pipeline (base eval, a fine-tune per strategy, evals, report) on a few
 // steps and items, with a well-formed table in the paper's shape.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/cli';
 import { hasShared, sharedPath } from './helpers/shared';
-import { columns, ordering, type ExperimentRow } from '../scripts/experiment-report';
+import { columns, ordering, renderTable, type ExperimentRow } from '../scripts/experiment-report';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'distill-experiment-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -36,20 +36,26 @@ function experiment(flags: string[]): Promise<{ code: number; stderr: string }> 
 }
 
 describe('the committed results', () => {
+  // Each committed run: experiment/ and every folder in it that holds a results.json.
+  const runs = ['experiment', ...readdirSync(path.join(ROOT, 'experiment'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `experiment/${e.name}`)].filter(
+    (dir) => existsSync(path.join(ROOT, dir, 'results.json')),
+  );
   // The README shows each committed run's table as the run wrote it, so the two cannot drift apart.
-  it.each(['experiment', 'experiment/epochs-3'])('the README carries %s/results.md', (dir) => {
+  it.each(runs)('the README carries %s/results.md, rendered from its results.json', (dir) => {
     const table = readFileSync(path.join(ROOT, dir, 'results.md'), 'utf8').trim();
-    const results = JSON.parse(readFileSync(path.join(ROOT, dir, 'results.json'), 'utf8'));
-    expect(table).toContain(results.command);
+    expect(renderTable(JSON.parse(readFileSync(path.join(ROOT, dir, 'results.json'), 'utf8'))).trim()).toBe(table);
     expect(readFileSync(path.join(ROOT, 'README.md'), 'utf8')).toContain(table);
   });
 });
 
 describe('experiment --strategies', () => {
-  it('refuses a name that is not a strategy, in one line, with exit code 2', { timeout: 60_000 }, async () => {
+  it('refuses a name that is not a strategy, and an empty list, in one line, with exit code 2', { timeout: 60_000 }, async () => {
     const { code, stderr } = await experiment(['--strategies', 'answer,answers', '--out', tmp]);
     expect(code).toBe(2);
     expect(stderr).toMatch(/experiment: --strategies: "answers" is not a strategy; give a comma-separated list of original, answer, think-summary, full/);
+    const empty = await experiment(['--strategies', ' , ', '--out', tmp]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/experiment: --strategies: no strategy given; give a comma-separated list of/);
   });
 });
 
@@ -60,10 +66,12 @@ describe('experiment --smoke', () => {
     { name: '--strategies full,answer', flags: ['--strategies', 'full,answer'], rows: ['answer', 'full'] },
   ])('$name: writes results.json, a strategies × eval sets table, and a chart', { timeout: 300_000 }, async ({ flags, rows }) => {
     const withGsm8k = hasShared('data', 'gsm8k', 'test.jsonl');
-    rmSync(path.join(tmp, 'results.json'), { force: true });
-    const { code } = await experiment(['--smoke', '--records', '12', ...flags, '--out', tmp, '--gsm8k', sharedPath('data', 'gsm8k', 'test.jsonl')]);
+    const out = mkdtempSync(path.join(tmp, 'run-'));
+    const { code } = await experiment(['--smoke', '--records', '12', ...flags, '--out', out, '--gsm8k', sharedPath('data', 'gsm8k', 'test.jsonl')]);
     expect(code).toBe(0);
-    const results = JSON.parse(readFileSync(path.join(tmp, 'results.json'), 'utf8'));
+    // Only the chosen strategies were trained (each job keeps its folder under .work).
+    expect(readdirSync(path.join(out, '.work')).filter((f) => !f.endsWith('.jsonl')).sort()).toEqual(['base', ...rows].sort());
+    const results = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8'));
     expect(results.rows.map((r: { name: string }) => r.name)).toEqual(['base (no fine-tuning)', ...rows]);
     expect(results.plan.trainRecords).toBe(12);
     expect(results.plan.strategies).toEqual(rows);
@@ -82,7 +90,7 @@ describe('experiment --smoke', () => {
       expect(easy).toBeGreaterThan(0);
       expect(results.rows.map((r: { gsm8kEasy: { n: number } }) => r.gsm8kEasy.n)).toEqual(results.rows.map(() => easy));
     }
-    const table = readFileSync(path.join(tmp, 'results.md'), 'utf8').trim().split('\n').filter((l) => l.startsWith('|'));
+    const table = readFileSync(path.join(out, 'results.md'), 'utf8').trim().split('\n').filter((l) => l.startsWith('|'));
     expect(table).toHaveLength(2 + 1 + rows.length);
     const width = table[0].split('|').length;
     expect(table.every((l) => l.split('|').length === width)).toBe(true);
@@ -90,8 +98,8 @@ describe('experiment --smoke', () => {
     if (withGsm8k) expect(table[0]).toMatch(/GSM8K test, 1–2 calculations \(n=\d+\) \| GSM8K test \(n=\d+\)/);
     for (const line of table.slice(2)) expect(line).toMatch(/\d+\.\d ± \d+\.\d/);
     const strategy = '(original|answer|think-summary|full)';
-    expect(readFileSync(path.join(tmp, 'results.md'), 'utf8')).toMatch(new RegExp(`\n- synthetic, difficulty 1–2: ${strategy}( [>≈] ${strategy}){${rows.length - 1}}\n`));
-    expect(existsSync(path.join(tmp, 'chart.svg'))).toBe(true);
-    expect(readFileSync(path.join(tmp, 'chart.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
+    expect(readFileSync(path.join(out, 'results.md'), 'utf8')).toMatch(new RegExp(`\n- synthetic, difficulty 1–2: ${strategy}( [>≈] ${strategy}){${rows.length - 1}}\n`));
+    expect(existsSync(path.join(out, 'chart.svg'))).toBe(true);
+    expect(readFileSync(path.join(out, 'chart.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
   });
 });
