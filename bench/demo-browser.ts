@@ -7,8 +7,8 @@
 // Without the size options the demo runs on the page's own defaults (DEMO_DEFAULTS in
 // src/lib/lab-defaults.ts). It prints the backend the page chose (with the WebGPU adapter, e.g.
 // "google swiftshader, software adapter"), the seconds of each phase (model load, in all and
-// after the page's document was ready; data, base eval, training, fine-tuned eval, compare), the scores in the Compare table and the paired test,
-// and the longest main-thread tasks.
+// after the page's document was ready; data, base eval, training, fine-tuned eval, compare), the
+// scores in the Compare table and the paired test, and the longest main-thread tasks.
 import { chromiumRequirement, launchChromium } from '../tests/helpers/chromium';
 import { startPreviewServer } from '../tests/helpers/vite-server';
 import { fill, openStep, waitForModel } from '../tests/browser/lab-helpers';
