@@ -29,10 +29,11 @@ import { skipSuiteUnless } from '../helpers/shared';
 import { REPO_ROOT, startPreviewServer } from '../helpers/vite-server';
 import { fill, inViewport, openStep, readSynthData, recordedTexts, recordTexts, shot, waitForModel, writeOpfs } from './lab-helpers';
 
-// Quiet, the demo's longest main-thread task is ~120 ms; in a full CI run on 2 cores, where the
-// workers' two wasm threads and the other test file share them with the page, 185 ms was seen.
-// A frozen page (the failure this guards against) stalls for seconds.
-const LONG_TASK_LIMIT_MS = 300;
+// Quiet, the demo's longest main-thread task is ~120 ms (the full-size demo's, 180–210 ms, comes as
+// the data step's inspection is shown). In full CI runs on 2 cores, where the workers' two wasm
+// threads and the other test files share them with the page, twelve runs saw 60–322 ms. A frozen
+// page (the failure this guards against: compute on the main thread) stalls for seconds.
+const LONG_TASK_LIMIT_MS = 600;
 const TINY_DEMO = { 'Training records': '48', 'Training steps': '3', 'Eval items': '6', 'Tokens per answer': '12' };
 /**
  * Mistral 7B's config grown to about 400B parameters: its estimate (over 1.5 TB) is above what any
