@@ -1,9 +1,9 @@
 // npm run experiment: the paper's comparison at workshop scale, headless. The base model is
 // evaluated, then fine-tuned from the same synthetic distilled data under each strategy (same
 // epochs, seed and hyperparameters; by default the paper's three, `--strategies` chooses), and each
-// result is evaluated on the held-out synthetic split
-// (by difficulty) and on the first GSM8K test items. Jobs run side by side in lanes (processes, see
-// experiment-job.ts). Writes results.json, results.md and chart.svg.
+// result is evaluated on the held-out synthetic split (by difficulty) and on the first GSM8K test
+// items. Jobs run side by side in lanes (processes, see experiment-job.ts). Writes results.json,
+// results.md and chart.svg.
 // --smoke runs a few steps on a few items (CI checks the pipeline and the table's shape).
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,9 +30,9 @@ const PAPER_STRATEGIES: readonly StrategyName[] = STRATEGIES.filter((s) => s !==
 
 const FULL = {
   // One epoch of 800 steps of 8 per strategy: what 30 minutes here allow for the paper's three
-  // padding-free fine-tunes and four evals. Difficulty 3–4 needs the updates (answer-only: 22.5% from
-  // 4,000 records, 40.4% from 6,400 in CLI trials), batches of 8 learn more per epoch than 16 (answer-only on 3,200
-  // records: 64% against 60%), and fresh records more than a second epoch.
+  // padding-free fine-tunes and four evals. Difficulty 3–4 needs the updates (answer-only: 22.5%
+  // from 4,000 records, 40.4% from 6,400 in CLI trials), batches of 8 learn more per epoch than 16
+  // (answer-only on 3,200 records: 64% against 60%), and fresh records more than a second epoch.
   trainRecords: 6400,
   synthSeed: BUNDLED_PRESET.synth.seed,
   evalItems: 200,
@@ -61,28 +61,31 @@ const { values: args } = parseArgs({
     strategies: { type: 'string' },
   },
 });
-/** A number flag checked as the CLI checks its own; a bad one is one line and exit code 2. */
+/** A bad flag: one line and exit code 2, as the CLI answers. */
+function refuse(message: string): never {
+  console.error(`experiment: ${message}`);
+  process.exit(2);
+}
+/** A number flag checked as the CLI checks its own. */
 function numberFlag(flag: string, text: string | undefined, rule: Parameters<typeof parseNumber>[2]): number | undefined {
   if (text === undefined) return undefined;
   try {
     return parseNumber(`--${flag}`, text, rule);
   } catch (e) {
-    console.error(`experiment: ${e instanceof Error ? e.message : e}`);
-    process.exit(2);
+    return refuse(e instanceof Error ? e.message : String(e));
   }
 }
 const epochs = numberFlag('epochs', args.epochs, { above: 0 });
 const records = numberFlag('records', args.records, { integer: true, min: 1 });
 const lanesAsked = numberFlag('lanes', args.lanes, { integer: true, min: 1 });
-/** --strategies as the table's rows, in STRATEGIES' order; a bad one is one line and exit code 2. */
+/** --strategies as the table's rows, in STRATEGIES' order. */
 function strategiesFlag(text: string | undefined): readonly StrategyName[] {
   if (text === undefined) return PAPER_STRATEGIES;
   const asked = text.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = asked.filter((s) => !(STRATEGIES as readonly string[]).includes(s));
   if (unknown.length || !asked.length) {
     const what = unknown.length ? `"${unknown[0]}" is not a strategy` : 'no strategy given';
-    console.error(`experiment: --strategies: ${what}; give a comma-separated list of ${STRATEGIES.join(', ')}`);
-    process.exit(2);
+    refuse(`--strategies: ${what}; give a comma-separated list of ${STRATEGIES.join(', ')}`);
   }
   return STRATEGIES.filter((s) => asked.includes(s));
 }
