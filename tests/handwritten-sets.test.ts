@@ -9,7 +9,7 @@ import { loadEvalDocs } from '../src/lib/eval/data';
 import { BUNDLED_PRESET } from '../src/lib/pipeline/defaults';
 
 const DIR = path.resolve(__dirname, '../experiment/handwritten');
-const SETS = { 'problems.jsonl': 30, 'problems-b.jsonl': 50, 'problems-c.jsonl': 30 };
+const SETS = { 'problems.jsonl': 30, 'problems-b.jsonl': 50, 'problems-c.jsonl': 30, 'problems-d.jsonl': 30 };
 
 describe('hand-written problem sets', () => {
   it('are the sets the README measures, every line an eval item with a whole-number answer', async () => {
