@@ -1,11 +1,13 @@
 // The hand-written problem sets in experiment/handwritten/ measure generalisation beyond the
 // templates (README, "The bundled default model"). They must load through the eval reader whole,
-// each with a whole-number answer, stay distinct, and never be one of the experiment's training questions.
+// each with a whole-number answer, stay distinct, and never be a question the experiment or the
+// demo trains on.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { synthDataset } from '../src/lib/data/synth';
+import { parseDifficulty, synthDataset } from '../src/lib/data/synth';
 import { loadEvalDocs } from '../src/lib/eval/data';
+import { DEMO_DEFAULTS, EVAL_FORM_DEFAULTS } from '../src/lib/lab-defaults';
 import { BUNDLED_PRESET } from '../src/lib/pipeline/defaults';
 
 const DIR = path.resolve(__dirname, '../experiment/handwritten');
@@ -22,11 +24,14 @@ describe('hand-written problem sets', () => {
     }
   });
 
-  it('share no question with each other or with the experiment training records', async () => {
+  it("share no question with each other or with the experiment's and the demo's training records", async () => {
     const questions = (await Promise.all(Object.keys(SETS).map((f) => loadEvalDocs(path.join(DIR, f))))).flatMap((r) => r.docs.map((d) => d.question));
     expect(new Set(questions).size).toBe(questions.length);
-    // The experiment's 6,400 records; sizes nest, so the demo's and the CLI's smaller sets are inside.
-    const training = new Set(synthDataset({ n: 6400, seed: BUNDLED_PRESET.synth.seed }).map((r) => r.question));
+    // The experiment's 6,400 records (sizes nest: the CLI's default set is inside), and the demo's,
+    // drawn at the difficulty it evaluates.
+    const seed = BUNDLED_PRESET.synth.seed;
+    const demo = { n: DEMO_DEFAULTS.trainRecords, seed, difficulty: parseDifficulty(EVAL_FORM_DEFAULTS.difficulty) };
+    const training = new Set([...synthDataset({ n: 6400, seed }), ...synthDataset(demo)].map((r) => r.question));
     expect(questions.filter((q) => training.has(q))).toEqual([]);
   });
 });
