@@ -7,31 +7,34 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDifficulty, synthDataset } from '../src/lib/data/synth';
 import { loadEvalDocs } from '../src/lib/eval/data';
-import { DEMO_DEFAULTS, EVAL_FORM_DEFAULTS } from '../src/lib/lab-defaults';
+import { DATA_FORM_DEFAULTS, DEMO_DEFAULTS, EVAL_FORM_DEFAULTS } from '../src/lib/lab-defaults';
 import { BUNDLED_PRESET } from '../src/lib/pipeline/defaults';
 
 const DIR = path.resolve(__dirname, '../experiment/handwritten');
 const SETS = { 'problems.jsonl': 30, 'problems-b.jsonl': 50, 'problems-c.jsonl': 30, 'problems-d.jsonl': 30 };
+/** Each set as the eval reader loads it, read once for both tests (on first use, so a read error fails a test). */
+let loading: ReturnType<typeof loadSets> | undefined;
+const loadSets = () => Promise.all(Object.keys(SETS).map(async (file) => ({ file, ...(await loadEvalDocs(path.join(DIR, file))) })));
+const loaded = () => (loading ??= loadSets());
 
 describe('hand-written problem sets', () => {
   it('are the sets the README measures, every line an eval item with a whole-number answer', async () => {
     expect(readdirSync(DIR).sort()).toEqual(Object.keys(SETS).sort());
-    for (const [file, size] of Object.entries(SETS)) {
-      const { docs, skipped } = await loadEvalDocs(path.join(DIR, file));
+    for (const { file, docs, skipped } of await loaded()) {
       expect(skipped, file).toEqual([]);
-      expect(docs, file).toHaveLength(size);
+      expect(docs, file).toHaveLength(SETS[file as keyof typeof SETS]);
       for (const doc of docs) expect(doc.answer, `${file}: ${doc.question}`).toMatch(/^#### \d+$/);
     }
   });
 
   it("share no question with each other or with the experiment's and the demo's training records", async () => {
-    const questions = (await Promise.all(Object.keys(SETS).map((f) => loadEvalDocs(path.join(DIR, f))))).flatMap((r) => r.docs.map((d) => d.question));
+    const questions = (await loaded()).flatMap((r) => r.docs.map((d) => d.question));
     expect(new Set(questions).size).toBe(questions.length);
     // The experiment's 6,400 records (sizes nest: the CLI's default set is inside), and the demo's,
-    // drawn at the difficulty it evaluates.
-    const seed = BUNDLED_PRESET.synth.seed;
-    const demo = { n: DEMO_DEFAULTS.trainRecords, seed, difficulty: parseDifficulty(EVAL_FORM_DEFAULTS.difficulty) };
-    const training = new Set([...synthDataset({ n: 6400, seed }), ...synthDataset(demo)].map((r) => r.question));
+    // drawn as the demo draws them, at the difficulty it evaluates.
+    const experiment = { n: 6400, seed: BUNDLED_PRESET.synth.seed };
+    const demo = { n: DEMO_DEFAULTS.trainRecords, seed: DATA_FORM_DEFAULTS.synthSeed, difficulty: parseDifficulty(EVAL_FORM_DEFAULTS.difficulty) };
+    const training = new Set([...synthDataset(experiment), ...synthDataset(demo)].map((r) => r.question));
     expect(questions.filter((q) => training.has(q))).toEqual([]);
   });
 });
