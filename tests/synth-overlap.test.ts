@@ -39,6 +39,18 @@ describe('held-out synthetic problems', () => {
     expect(stems.filter((s) => texts.includes(s))).toEqual([]);
   });
 
+  it('no training or pretraining story opens with sentences that state a held-out tuple', () => {
+    // A longer story that opens with an eval question's statements would teach its numbers. Every
+    // eval question states two numbers or more, so no opening (a question's first sentences) that
+    // states two or more may state a held-out tuple.
+    const count = (text: string) => (text.match(/\d+/g) ?? []).length;
+    expect(evalItems.filter((r) => count(r.question) < 2)).toEqual([]);
+    const openings = (question: string) => question.split(/(?<=\.) /).slice(0, -1).map((_, k, all) => all.slice(0, k + 1).join(' '));
+    const questions = [...train.map((r) => r.question), ...pretrain.map((p) => p.question)];
+    expect(questions.filter((q) => openings(q).length >= 3).length).toBeGreaterThan(questions.length / 4);
+    expect(questions.filter((q) => openings(q).some((o) => count(o) >= 2 && isHeldOut(o)))).toEqual([]);
+  });
+
   it('are told apart by their tuple of numbers alone', () => {
     expect(evalItems.every((r) => isHeldOut(r.question))).toBe(true);
     expect(train.some((r) => isHeldOut(r.question))).toBe(false);

@@ -6,7 +6,9 @@
 // numbers its question states, as a multiset) decides which side it may fall on. One tuple in
 // HELD_OUT_SHARE is held out: only eval problems have such tuples, and training records and the
 // pretraining corpus never do, so no eval question and no eval tuple of numbers appears in them.
-// Eval questions are also distinct among themselves.
+// Nor do they begin with a held-out problem's statements: a training or pretraining problem whose
+// first sentences alone state a held-out tuple (a longer story with an eval question's opening)
+// is drawn again. Eval questions are also distinct among themselves.
 import { buildProblem, type Built, type SynthProblem, type SynthStep } from './problem';
 import { Dice, hash32, STREAM } from './rng';
 import { FAMILIES } from './templates';
@@ -63,7 +65,8 @@ function checkOptions(opts: { n: number; seed: number }): void {
 
 /**
  * Record `index` of a stream: its own dice, so each record is rebuilt alone and sizes nest. Drawn
- * again until its tuple of numbers is on the stream's side (held out for eval, else not).
+ * again until its tuple of numbers is on the stream's side: held out for eval; for the others,
+ * neither the question's tuple nor that of any opening of it held out.
  */
 function record(stream: number, seed: number, index: number, [lo, hi]: [number, number], idPrefix: string): { built: Built; d: Dice } {
   const d = new Dice(hash32(seed, stream, index));
@@ -74,11 +77,23 @@ function record(stream: number, seed: number, index: number, [lo, hi]: [number, 
     const first = FAMILIES.indexOf(d.pick(FAMILIES));
     for (let k = 0; k < FAMILIES.length; k++) {
       const built = buildProblem(d, FAMILIES[(first + k) % FAMILIES.length], difficulty, `${idPrefix}-${index}`);
-      if (built && isHeldOut(built.problem.question) === heldOut) return { built, d };
+      if (built && (heldOut ? isHeldOut(built.problem.question) : !startsHeldOut(built.problem.question))) return { built, d };
       if (built) break;
     }
   }
   throw new Error(`synth: no template family produced a ${difficulty}-step problem (record ${index})`);
+}
+
+/**
+ * Whether the question, or an opening of it (its first sentences), states a held-out tuple. Every
+ * question states two numbers or more, so an opening with fewer can be no eval question's.
+ */
+function startsHeldOut(question: string): boolean {
+  const sentences = question.split(/(?<=[.!?]) /);
+  return sentences.some((_, k) => {
+    const opening = sentences.slice(0, k + 1).join(' ');
+    return (opening.match(/\d+/g) ?? []).length >= 2 && isHeldOut(opening);
+  });
 }
 
 function trainRecords(opts: SynthOptions): { built: Built; d: Dice }[] {
