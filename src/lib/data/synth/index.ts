@@ -6,8 +6,8 @@
 // numbers its question states, as a multiset) decides which side it may fall on. One tuple in
 // HELD_OUT_SHARE is held out: only eval problems have such tuples, and training records and the
 // pretraining corpus never do, so no eval question and no eval tuple of numbers appears in them.
-// Nor do they begin with a held-out problem's statements: a training or pretraining problem whose
-// first sentences alone state a held-out tuple (a longer story with an eval question's opening)
+// Nor do they hold a held-out problem's sentences: a training or pretraining problem any run of
+// whose sentences states a held-out tuple (a longer story around an eval question's statements)
 // is drawn again. Eval questions are also distinct among themselves.
 import { buildProblem, type Built, type SynthProblem, type SynthStep } from './problem';
 import { Dice, hash32, STREAM } from './rng';
@@ -66,7 +66,7 @@ function checkOptions(opts: { n: number; seed: number }): void {
 /**
  * Record `index` of a stream: its own dice, so each record is rebuilt alone and sizes nest. Drawn
  * again until its tuple of numbers is on the stream's side: held out for eval; for the others,
- * neither the question's tuple nor that of any opening of it held out.
+ * neither the question's tuple nor that of any run of its sentences held out.
  */
 function record(stream: number, seed: number, index: number, [lo, hi]: [number, number], idPrefix: string): { built: Built; d: Dice } {
   const d = new Dice(hash32(seed, stream, index));
@@ -77,7 +77,7 @@ function record(stream: number, seed: number, index: number, [lo, hi]: [number, 
     const first = FAMILIES.indexOf(d.pick(FAMILIES));
     for (let k = 0; k < FAMILIES.length; k++) {
       const built = buildProblem(d, FAMILIES[(first + k) % FAMILIES.length], difficulty, `${idPrefix}-${index}`);
-      if (built && (heldOut ? isHeldOut(built.problem.question) : !startsHeldOut(built.problem.question))) return { built, d };
+      if (built && (heldOut ? isHeldOut(built.problem.question) : !containsHeldOut(built.problem.question))) return { built, d };
       if (built) break;
     }
   }
@@ -85,15 +85,18 @@ function record(stream: number, seed: number, index: number, [lo, hi]: [number, 
 }
 
 /**
- * Whether the question, or an opening of it (its first sentences), states a held-out tuple. Every
- * question states two numbers or more, so an opening with fewer can be no eval question's.
+ * Whether the question, or any run of its sentences, states a held-out tuple: an eval question's
+ * sentences could otherwise sit inside a longer story, at its start or after other sentences.
+ * Every question states two numbers or more, so a run with fewer can be no eval question's.
  */
-function startsHeldOut(question: string): boolean {
+function containsHeldOut(question: string): boolean {
   const sentences = question.split(/(?<=[.!?]) /);
-  return sentences.some((_, k) => {
-    const opening = sentences.slice(0, k + 1).join(' ');
-    return (opening.match(/\d+/g) ?? []).length >= 2 && isHeldOut(opening);
-  });
+  return sentences.some((_, i) =>
+    sentences.slice(i).some((__, k) => {
+      const run = sentences.slice(i, i + k + 1).join(' ');
+      return (run.match(/\d+/g) ?? []).length >= 2 && isHeldOut(run);
+    }),
+  );
 }
 
 function trainRecords(opts: SynthOptions): { built: Built; d: Dice }[] {
