@@ -50,6 +50,9 @@ describe('held-out synthetic problems', () => {
       return sentences.flatMap((_, i) => sentences.slice(i).map((__, k) => sentences.slice(i, i + k + 1).join(' ')));
     };
     const questions = [...train.map((r) => r.question), ...pretrain.map((p) => p.question)];
+    // Sentences end in ". " alone: no other punctuation or line break could hide a boundary.
+    expect(questions.filter((q) => /[!;:"\n]|[.?][^ ]/.test(q.replace(/\b(Ms|Mr)\. /g, '').slice(0, -1)))).toEqual([]);
+    // A quarter or more tell four sentences or more (ten runs): long stories are well represented.
     expect(questions.filter((q) => runs(q).length >= 10).length).toBeGreaterThan(questions.length / 4);
     expect(questions.filter((q) => runs(q).some((run) => count(run) >= 2 && isHeldOut(run)))).toEqual([]);
   });

@@ -4,17 +4,17 @@
 //
 // Held-out guarantee of `synthEvalSet`, for every seed and size: a problem's tuple of numbers (the
 // numbers its question states, as a multiset) decides which side it may fall on. One tuple in
-// HELD_OUT_SHARE is held out: only eval problems have such tuples, and training records and the
-// pretraining corpus never do, so no eval question and no eval tuple of numbers appears in them.
-// Nor do they hold a held-out problem's sentences: a training or pretraining problem any run of
-// whose sentences states a held-out tuple (a longer story around an eval question's statements)
-// is drawn again. Eval questions are also distinct among themselves.
+// HELD_OUT_SHARE is held out, and only eval questions state one: no training record's or
+// pretraining document's question does, whole or in any run of its sentences, so no eval question
+// and none of its statements appear in them, even inside a longer story. (A worked calculation can
+// still pair a running total with a stated number that together make a held-out tuple: "60 + 2 =
+// 62".) Eval questions are also distinct among themselves.
 import { buildProblem, type Built, type SynthProblem, type SynthStep } from './problem';
 import { Dice, hash32, STREAM } from './rng';
 import { FAMILIES } from './templates';
 import { writeGeneration, writeOriginal } from './writers';
 import { factBlock, narrative, numbersRestated, workedStory } from './corpus';
-import { HELD_OUT_SHARE, isHeldOut } from './held-out';
+import { containsHeldOut, HELD_OUT_SHARE, isHeldOut } from './held-out';
 
 export { isHeldOut };
 
@@ -65,8 +65,7 @@ function checkOptions(opts: { n: number; seed: number }): void {
 
 /**
  * Record `index` of a stream: its own dice, so each record is rebuilt alone and sizes nest. Drawn
- * again until its tuple of numbers is on the stream's side: held out for eval; for the others,
- * neither the question's tuple nor that of any run of its sentences held out.
+ * again until it is on the stream's side.
  */
 function record(stream: number, seed: number, index: number, [lo, hi]: [number, number], idPrefix: string): { built: Built; d: Dice } {
   const d = new Dice(hash32(seed, stream, index));
@@ -77,27 +76,15 @@ function record(stream: number, seed: number, index: number, [lo, hi]: [number, 
     const first = FAMILIES.indexOf(d.pick(FAMILIES));
     for (let k = 0; k < FAMILIES.length; k++) {
       const built = buildProblem(d, FAMILIES[(first + k) % FAMILIES.length], difficulty, `${idPrefix}-${index}`);
-      if (built && (heldOut ? isHeldOut(built.problem.question) : !containsHeldOut(built.problem.question))) return { built, d };
+      if (built && onSide(built.problem.question, heldOut)) return { built, d };
       if (built) break;
     }
   }
   throw new Error(`synth: no template family produced a ${difficulty}-step problem (record ${index})`);
 }
 
-/**
- * Whether the question, or any run of its sentences, states a held-out tuple: an eval question's
- * sentences could otherwise sit inside a longer story, at its start or after other sentences.
- * Every question states two numbers or more, so a run with fewer can be no eval question's.
- */
-function containsHeldOut(question: string): boolean {
-  const sentences = question.split(/(?<=[.!?]) /);
-  return sentences.some((_, i) =>
-    sentences.slice(i).some((__, k) => {
-      const run = sentences.slice(i, i + k + 1).join(' ');
-      return (run.match(/\d+/g) ?? []).length >= 2 && isHeldOut(run);
-    }),
-  );
-}
+/** Eval takes held-out tuples only; the other streams none, in the question or any run of its sentences. */
+const onSide = (question: string, heldOut: boolean) => (heldOut ? isHeldOut(question) : !containsHeldOut(question));
 
 function trainRecords(opts: SynthOptions): { built: Built; d: Dice }[] {
   checkOptions(opts);

@@ -1,0 +1,43 @@
+// npx tsx scripts/scan-held-out.ts: checks the held-out rule at full size, by text rather than by
+// tuple. It collects the statements (the question without its last sentence) of the eval questions
+// of many seeds and difficulty ranges, then looks for each as a run of whole sentences in both of the
+// bundled model's pretraining corpora and in training records of the same seeds. Exits 1 on a find.
+// (tests/synth-overlap.test.ts checks the rule itself on smaller samples.)
+import { pretrainCorpus, synthDataset, synthEvalSet } from '../src/lib/data/synth';
+import { DEFAULT_MODEL_RECIPE as R } from '../src/lib/default-model';
+
+const SCAN = { seeds: 16, evalItems: 300, trainRecords: 6400, difficulties: [[1, 2], [3, 4], [1, 4]] as [number, number][], longestRun: 8 };
+
+const seeds = [...Array(SCAN.seeds).keys()];
+const statements = new Map<string, string>();
+for (const seed of seeds) {
+  for (const difficulty of SCAN.difficulties) {
+    for (const r of synthEvalSet({ n: SCAN.evalItems, seed, difficulty })) {
+      statements.set(r.question.slice(0, r.question.lastIndexOf('. ') + 1), `eval seed ${seed}, difficulty ${difficulty.join('-')}`);
+    }
+  }
+}
+console.log(`${statements.size} eval questions' statements (${SCAN.seeds} seeds, difficulties ${SCAN.difficulties.map((d) => d.join('-')).join(', ')})`);
+
+/** How many runs of whole sentences, in any line of the texts, are an eval question's statements. */
+function finds(name: string, texts: string[]): number {
+  let found = 0;
+  for (const line of texts.flatMap((t) => t.split('\n'))) {
+    const sentences = line.split(/(?<=[.!?]) /);
+    for (let i = 0; i < sentences.length; i++) {
+      for (let j = i + 1; j <= Math.min(sentences.length, i + SCAN.longestRun); j++) {
+        const run = sentences.slice(i, j).join(' ');
+        if (!statements.has(run)) continue;
+        if (++found <= 5) console.log(`  ${name}: ${statements.get(run)}: ${run}`);
+      }
+    }
+  }
+  console.log(`${name}: ${texts.length} texts, ${found} found`);
+  return found;
+}
+
+const found =
+  finds('pretraining, first phase', pretrainCorpus({ n: R.corpus.docs, seed: R.seed })) +
+  finds('pretraining, second phase', pretrainCorpus({ n: R.continued.corpus.docs, seed: R.continued.seed, mix: R.continued.corpus.mix })) +
+  finds(`training records (${SCAN.seeds} seeds of ${SCAN.trainRecords})`, seeds.flatMap((seed) => synthDataset({ n: SCAN.trainRecords, seed }).map((r) => `${r.question}\n${r.answer}\n${r.generation}`)));
+process.exit(found === 0 ? 0 : 1);
