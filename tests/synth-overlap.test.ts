@@ -57,6 +57,15 @@ describe('held-out synthetic problems', () => {
     expect(questions.filter((q) => runs(q).some((run) => count(run) >= 2 && isHeldOut(run)))).toEqual([]);
   });
 
+  it('no worked calculation in a training response or a pretraining document pairs a held-out tuple', () => {
+    // "60 + 2 = 62" states the tuple (2, 60) as an arithmetic fact does, though the question states
+    // 60 only as a running total: read from the text, every "a op b =" and "<<a op b=".
+    const texts = [...documents, ...train.flatMap((r) => [r.answer, r.generation])];
+    const pairs = texts.flatMap((t) => [...t.matchAll(/(\d+) ?[-+×÷*/] ?(\d+) ?=/g)].map((m) => `${m[1]} ${m[2]}`));
+    expect(pairs.length).toBeGreaterThan(20000);
+    expect(pairs.filter(isHeldOut)).toEqual([]);
+  });
+
   it('are told apart by their tuple of numbers alone', () => {
     expect(evalItems.every((r) => isHeldOut(r.question))).toBe(true);
     expect(train.some((r) => isHeldOut(r.question))).toBe(false);

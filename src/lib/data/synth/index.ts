@@ -6,13 +6,14 @@
 // numbers its question states, as a multiset) decides which side it may fall on. One tuple in
 // HELD_OUT_SHARE is held out, and only eval questions state one: no training record's or
 // pretraining document's question does, whole or in any run of its sentences, so no eval question
-// and none of its statements appear in them, even inside a longer story. (A worked calculation can
-// still pair a running total with a stated number that together make a held-out tuple: "60 + 2 =
-// 62".) Eval questions are also distinct among themselves.
+// and none of its statements appear in them, even inside a longer story. Nor does any calculation
+// their solutions write out: a worked line that pairs a running total with a stated number ("60 +
+// 2 = 62"), or a check ("243 ÷ 27 = 9"), would state a held-out tuple as an arithmetic fact does. Eval questions are also distinct among
+// themselves.
 import { buildProblem, type Built, type SynthProblem, type SynthStep } from './problem';
 import { Dice, hash32, STREAM } from './rng';
 import { FAMILIES } from './templates';
-import { writeGeneration, writeOriginal } from './writers';
+import { calculationOperands, writeGeneration, writeOriginal } from './writers';
 import { factBlock, narrative, numbersRestated, workedStory } from './corpus';
 import { containsHeldOut, HELD_OUT_SHARE, isHeldOut } from './held-out';
 
@@ -76,15 +77,19 @@ function record(stream: number, seed: number, index: number, [lo, hi]: [number, 
     const first = FAMILIES.indexOf(d.pick(FAMILIES));
     for (let k = 0; k < FAMILIES.length; k++) {
       const built = buildProblem(d, FAMILIES[(first + k) % FAMILIES.length], difficulty, `${idPrefix}-${index}`);
-      if (built && onSide(built.problem.question, heldOut)) return { built, d };
+      if (built && onSide(built.problem, heldOut)) return { built, d };
       if (built) break;
     }
   }
   throw new Error(`synth: no template family produced a ${difficulty}-step problem (record ${index})`);
 }
 
-/** Eval takes held-out tuples only; the other streams none, in the question or any run of its sentences. */
-const onSide = (question: string, heldOut: boolean) => (heldOut ? isHeldOut(question) : !containsHeldOut(question));
+/**
+ * Eval takes held-out tuples only; the other streams none, in the question, any run of its
+ * sentences or any calculation its solutions write out.
+ */
+const onSide = ({ question, steps }: SynthProblem, heldOut: boolean) =>
+  heldOut ? isHeldOut(question) : !containsHeldOut(question) && !calculationOperands(steps).some((pair) => isHeldOut(pair.join(' ')));
 
 function trainRecords(opts: SynthOptions): { built: Built; d: Dice }[] {
   checkOptions(opts);

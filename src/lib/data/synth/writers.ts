@@ -57,6 +57,15 @@ function thinkSteps(built: Built, d: Dice): string[] {
   });
 }
 
+/**
+ * The operand pairs of every calculation the writers (and the corpus's worked stories) print: each
+ * step's own, its slips' and confusions' too, and the check's "result ÷ b" on the last step.
+ */
+export const calculationOperands = (steps: readonly SynthStep[]): [number, number][] => [
+  ...steps.map((s): [number, number] => [s.a, s.b]),
+  [steps[steps.length - 1].result, steps[steps.length - 1].b],
+];
+
 /** "<think>\n…\n</think>\n\n" then the worked answer, ending "The answer is N.\n#### N". */
 export function writeGeneration(built: Built, d: Dice): string {
   const { steps, problem } = built;
