@@ -1,7 +1,9 @@
 // npx tsx scripts/scan-held-out.ts: checks the held-out rule at full size, by text rather than by
-// tuple. It collects the statements (the question without its last sentence) of the eval questions
-// of many seeds and difficulty ranges, then looks for each as a run of whole sentences in both of the
-// bundled model's pretraining corpora and in training records of the same seeds. Exits 1 on a find.
+// the rule's own hash. It collects the statements (the question without its last sentence) and the
+// two-number tuples of the eval questions of many seeds and difficulty ranges, then looks for each
+// statement as a run of whole sentences, and each tuple as the operands of a written calculation
+// ("60 + 2 =", "<<60+2="), in both of the bundled model's pretraining corpora and in training records
+// of the same seeds. Exits 1 on a find.
 // (tests/synth-overlap.test.ts checks the rule itself on smaller samples.)
 import { pretrainCorpus, synthDataset, synthEvalSet } from '../src/lib/data/synth';
 import { DEFAULT_MODEL_RECIPE as R } from '../src/lib/default-model';
@@ -9,19 +11,38 @@ import { DEFAULT_MODEL_RECIPE as R } from '../src/lib/default-model';
 const SCAN = { seeds: 16, evalItems: 300, trainRecords: 6400, difficulties: [[1, 2], [3, 4], [1, 4]] as [number, number][], longestRun: 8 };
 
 const seeds = [...Array(SCAN.seeds).keys()];
+const numbersIn = (text: string) => (text.match(/\d+/g) ?? []).map(Number);
+/** A multiset of two numbers as one key: "2 60" for 60 and 2. */
+const pairKey = (a: number, b: number) => `${Math.min(a, b)} ${Math.max(a, b)}`;
+
 const statements = new Map<string, string>();
+const pairs = new Map<string, string>();
 for (const seed of seeds) {
   for (const difficulty of SCAN.difficulties) {
     for (const r of synthEvalSet({ n: SCAN.evalItems, seed, difficulty })) {
-      statements.set(r.question.slice(0, r.question.lastIndexOf('. ') + 1), `eval seed ${seed}, difficulty ${difficulty.join('-')}`);
+      const where = `eval seed ${seed}, difficulty ${difficulty.join('-')}`;
+      statements.set(r.question.slice(0, r.question.lastIndexOf('. ') + 1), where);
+      const numbers = numbersIn(r.question);
+      if (numbers.length === 2) pairs.set(pairKey(numbers[0], numbers[1]), `${where}: ${r.question}`);
     }
   }
 }
-console.log(`${statements.size} eval questions' statements (${SCAN.seeds} seeds, difficulties ${SCAN.difficulties.map((d) => d.join('-')).join(', ')})`);
+console.log(`${statements.size} eval questions' statements and ${pairs.size} two-number tuples (${SCAN.seeds} seeds, difficulties ${SCAN.difficulties.map((d) => d.join('-')).join(', ')})`);
 
-/** How many runs of whole sentences, in any line of the texts, are an eval question's statements. */
+/**
+ * How many runs of whole sentences, in any line of the texts, are an eval question's statements,
+ * and how many written calculations take an eval question's two numbers as operands.
+ */
 function finds(name: string, texts: string[]): number {
   let found = 0;
+  let calculations = 0;
+  for (const text of texts) {
+    for (const m of text.matchAll(/(\d+) ?[-+×÷*/] ?(\d+) ?=/g)) {
+      const tuple = pairs.get(pairKey(Number(m[1]), Number(m[2])));
+      if (!tuple) continue;
+      if (++calculations <= 5) console.log(`  ${name}: "${m[0]}" takes the numbers of ${tuple}`);
+    }
+  }
   for (const line of texts.flatMap((t) => t.split('\n'))) {
     const sentences = line.split(/(?<=[.!?]) /);
     for (let i = 0; i < sentences.length; i++) {
@@ -32,8 +53,8 @@ function finds(name: string, texts: string[]): number {
       }
     }
   }
-  console.log(`${name}: ${texts.length} texts, ${found} found`);
-  return found;
+  console.log(`${name}: ${texts.length} texts, ${found} eval statements and ${calculations} calculations on an eval tuple found`);
+  return found + calculations;
 }
 
 const found =
