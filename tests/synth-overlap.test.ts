@@ -60,8 +60,12 @@ describe('held-out synthetic problems', () => {
   it('no worked calculation in a training response or a pretraining document pairs a held-out tuple', () => {
     // "60 + 2 = 62" states the tuple (2, 60) as an arithmetic fact does, though the question states
     // 60 only as a running total: read from the text, every "a op b =" and "<<a op b=".
-    const texts = [...documents, ...train.flatMap((r) => [r.answer, r.generation])];
-    const pairs = texts.flatMap((t) => [...t.matchAll(/(\d+) ?[-+×÷*/] ?(\d+) ?=/g)].map((m) => `${m[1]} ${m[2]}`));
+    const calculations = (text: string) => [...text.matchAll(/(\d+) ?[-+×÷*/] ?(\d+) ?=/g)].map((m) => `${m[1]} ${m[2]}`);
+    // The pattern reads every calculation written: a solution writes each step twice ("a op b =
+    // <<a op b=r>>"), a response each step in its reasoning and in its answer, and a check.
+    expect(train.filter((r) => calculations(r.answer).length !== 2 * r.difficulty).map((r) => r.answer)).toEqual([]);
+    expect(train.filter((r) => calculations(r.generation).length < 2 * r.difficulty + 1).map((r) => r.generation)).toEqual([]);
+    const pairs = [...documents, ...train.flatMap((r) => [r.answer, r.generation])].flatMap(calculations);
     expect(pairs.length).toBeGreaterThan(20000);
     expect(pairs.filter(isHeldOut)).toEqual([]);
   });

@@ -1,6 +1,7 @@
 // Which tuples of numbers are held out for evaluation. A question's tuple (the numbers it states, as
-// a multiset) decides its side; an arithmetic fact's operands are such a tuple too, so pretraining
-// facts skip held-out pairs as training questions skip held-out tuples.
+// a multiset) decides its side; the operands of an arithmetic fact or of any calculation a solution
+// writes out are such a tuple too, so they skip held-out pairs as training questions skip held-out
+// tuples.
 import { hash32 } from './rng';
 
 /** One tuple of numbers in this many is held out for evaluation. */

@@ -8,8 +8,8 @@
 // pretraining document's question does, whole or in any run of its sentences, so no eval question
 // and none of its statements appear in them, even inside a longer story. Nor does any calculation
 // their solutions write out: a worked line that pairs a running total with a stated number ("60 +
-// 2 = 62"), or a check ("243 ÷ 27 = 9"), would state a held-out tuple as an arithmetic fact does. Eval questions are also distinct among
-// themselves.
+// 2 = 62"), or a check ("243 ÷ 27 = 9"), would state a held-out tuple as an arithmetic fact does.
+// Eval questions are also distinct among themselves.
 import { buildProblem, type Built, type SynthProblem, type SynthStep } from './problem';
 import { Dice, hash32, STREAM } from './rng';
 import { FAMILIES } from './templates';
