@@ -2,7 +2,10 @@
 // what tests/browser/lab.test.ts leaves out to stay fast. Prints, asserts nothing; run by hand.
 //
 //   npx tsx bench/demo-browser.ts [--backend wasm|webgpu|webgl|auto] [--records N] [--steps N]
-//                                 [--items N] [--tokens N]
+//                                 [--items N] [--tokens N] [--load-only N]
+//
+// `--load-only N` opens the page N times, each in a fresh browser (a first visit: nothing cached),
+// times the model's load and stops there.
 //
 // Without the size options the demo runs on the page's own defaults (DEMO_DEFAULTS in
 // src/lib/lab-defaults.ts). It prints the backend the page chose (with the WebGPU adapter, e.g.
@@ -34,8 +37,10 @@ const STATUS_RECORDER = `
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) window.__longTasks.push(Math.round(e.duration));
   }).observe({ type: 'longtask', buffered: true });
+  window.__backendShown = null;
   addEventListener('DOMContentLoaded', () => {
     new MutationObserver(() => {
+      if (window.__backendShown === null && document.querySelector('[data-testid="backend-name"]')) window.__backendShown = performance.now();
       const text = document.querySelector('[data-testid="demo-status"]')?.textContent?.trim();
       const seen = window.__demoStages;
       if (text && seen.at(-1)?.text !== text) seen.push({ text, at: performance.now() });
@@ -48,6 +53,33 @@ interface Stage {
   at: number;
 }
 
+type Launched = Awaited<ReturnType<typeof launchChromium>>;
+
+const row = (label: string, seconds: number) => `${label.padEnd(38)}| ${seconds.toFixed(1).padStart(7)}`;
+const TABLE_HEAD = `\n${'phase'.padEnd(38)}| seconds\n${'-'.repeat(38)}|--------`;
+
+/** Opens the page and waits for the model; the load's phases as table rows, by the page's own clock. */
+async function openAndLoad(browser: Launched, url: string): Promise<string[]> {
+  const { page } = browser;
+  await browser.context.addInitScript(STATUS_RECORDER);
+  const opened = Date.now();
+  await page.goto(url);
+  await waitForModel(page, 600_000);
+  const loadSeconds = (Date.now() - opened) / 1000;
+  // When the document was ready, when the worker's backend was (its name shows), and now.
+  const [documentReady, backendReady, modelReady] = await page.evaluate(() => [
+    (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd,
+    (window as unknown as { __backendShown: number }).__backendShown,
+    performance.now(),
+  ]);
+  return [
+    row('Loading the model (page open)', loadSeconds),
+    row('  after the document was ready', (modelReady - documentReady) / 1000),
+    row('    the backend, in the worker', (backendReady - documentReady) / 1000),
+    row('    then the files, model, tokenizer', (modelReady - backendReady) / 1000),
+  ];
+}
+
 async function main(): Promise<void> {
   const backend = (option('backend') ?? 'wasm') as Backend;
   if (!BACKENDS.includes(backend)) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}, not ${backend}`);
@@ -56,22 +88,27 @@ async function main(): Promise<void> {
   const sizes = Object.fromEntries(
     Object.entries(SIZE_FIELDS).flatMap(([opt, label]) => (option(opt) === undefined ? [] : [[label, option(opt)!]])),
   );
+  const loads = option('load-only') === undefined ? 0 : Number(option('load-only'));
+  if (!Number.isInteger(loads) || loads < 0) throw new Error(`--load-only takes a number of page loads, not ${option('load-only')}`);
 
   console.log('building the app and starting vite preview…');
   const server = await startPreviewServer();
+  const url = `${server.url}/${backend === 'auto' ? '' : `?backend=${backend}`}`;
+  if (loads > 0) {
+    try {
+      for (let i = 0; i < loads; i++) {
+        const browser = await launchChromium({ webgpu: backend !== 'wasm' });
+        console.log([TABLE_HEAD, ...(await openAndLoad(browser, url).finally(() => browser.close()))].join('\n'));
+      }
+    } finally {
+      await server.close();
+    }
+    return;
+  }
   const browser = await launchChromium({ webgpu: backend !== 'wasm' });
   try {
     const { page } = browser;
-    await browser.context.addInitScript(STATUS_RECORDER);
-    const opened = Date.now();
-    await page.goto(`${server.url}/${backend === 'auto' ? '' : `?backend=${backend}`}`);
-    await waitForModel(page, 600_000);
-    const loadSeconds = (Date.now() - opened) / 1000;
-    // The page's own clock: when its document was ready, and now (the model is ready).
-    const [documentReady, modelReady] = await page.evaluate(() => [
-      (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd,
-      performance.now(),
-    ]);
+    const loadRows = await openAndLoad(browser, url);
     const chosen = await page.getByTestId('backend-name').innerText();
     const details = (await page.getByTestId('backend-details').count()) > 0 ? ` ${await page.getByTestId('backend-details').innerText()}` : '';
 
@@ -90,13 +127,10 @@ async function main(): Promise<void> {
 
     console.log(`\nbackend: ${chosen}${details}; asked for ${backend}`);
     console.log(`demo size: ${Object.entries(used).map(([k, v]) => `${k.toLowerCase()} ${v}`).join(', ')}`);
-    console.log(`\n${'phase'.padEnd(38)}| seconds`);
-    console.log(`${'-'.repeat(38)}|--------`);
-    console.log(`${'Loading the model (page open)'.padEnd(38)}| ${loadSeconds.toFixed(1).padStart(7)}`);
-    console.log(`${'  after the document was ready'.padEnd(38)}| ${((modelReady - documentReady) / 1000).toFixed(1).padStart(7)}`);
+    console.log([TABLE_HEAD, ...loadRows].join('\n'));
     const last = stages.at(-1)!;
     for (let i = 0; i < stages.length - 1; i++) {
-      console.log(`${stages[i].text.padEnd(38)}| ${((stages[i + 1].at - stages[i].at) / 1000).toFixed(1).padStart(7)}`);
+      console.log(row(stages[i].text, (stages[i + 1].at - stages[i].at) / 1000));
     }
     console.log(`\n${outcome}`);
     const alerts = await page.getByRole('alert').allInnerTexts();
