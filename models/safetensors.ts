@@ -180,6 +180,8 @@ export function readTensor(bytes: Uint8Array, header: SafetensorsHeader, name: s
   return { name, shape: [...info.shape], dtype: info.dtype, data: decode(raw, info, file) };
 }
 
+// Plain loops below, not TypedArray.from(src, fn): V8 runs the mapped form about 15× slower,
+// which made decoding the bundled model's 0.9M float16 weights take 0.2 s of its load.
 function decode(raw: ArrayBuffer, info: TensorInfo, file: string): Float32Array | Int32Array {
   switch (info.dtype) {
     case 'F32':
@@ -188,10 +190,17 @@ function decode(raw: ArrayBuffer, info: TensorInfo, file: string): Float32Array 
       return new Int32Array(raw);
     case 'F16': {
       const table = f16Table();
-      return Float32Array.from(new Uint16Array(raw), (h) => table[h]);
+      const halves = new Uint16Array(raw);
+      const out = new Float32Array(halves.length);
+      for (let i = 0; i < halves.length; i++) out[i] = table[halves[i]];
+      return out;
     }
-    case 'BF16':
-      return new Float32Array(Uint32Array.from(new Uint16Array(raw), (h) => h << 16).buffer);
+    case 'BF16': {
+      const halves = new Uint16Array(raw);
+      const bits = new Uint32Array(halves.length);
+      for (let i = 0; i < halves.length; i++) bits[i] = halves[i] << 16;
+      return new Float32Array(bits.buffer);
+    }
     case 'I64':
       return int64ToInt32(new Int32Array(raw), info, file);
   }
@@ -283,7 +292,10 @@ function encodeTensor(t: TensorToWrite, dtype: SafetensorsDtype): Uint8Array {
     case 'BF16': {
       if (!(data instanceof Float32Array)) throw mismatch();
       if (dtype === 'F32') return asBytes(data);
-      return asBytes(Uint16Array.from(data, dtype === 'F16' ? float32ToFloat16Bits : float32ToBFloat16Bits));
+      const toBits = dtype === 'F16' ? float32ToFloat16Bits : float32ToBFloat16Bits;
+      const bits = new Uint16Array(data.length);
+      for (let i = 0; i < data.length; i++) bits[i] = toBits(data[i]);
+      return asBytes(bits);
     }
     case 'I32':
       if (!(data instanceof Int32Array)) throw mismatch();
@@ -409,7 +421,10 @@ let f16Lookup: Float32Array | undefined;
 
 /** All 65536 float16 values, built once: decoding by lookup is much faster than by arithmetic. */
 function f16Table(): Float32Array {
-  f16Lookup ??= Float32Array.from({ length: 0x10000 }, (_, h) => float16BitsToFloat32(h));
+  if (!f16Lookup) {
+    f16Lookup = new Float32Array(0x10000);
+    for (let h = 0; h < 0x10000; h++) f16Lookup[h] = float16BitsToFloat32(h);
+  }
   return f16Lookup;
 }
 
