@@ -3,31 +3,16 @@
 // exports to PEFT and merges into W exactly as PEFT's merge does.
 import * as tf from '@tensorflow/tfjs';
 import type { LlamaConfig } from './config';
+import { LORA_TARGETS, moduleName, type LoraConfig } from './lora-config';
 import { Rng } from './random';
 
-export const LORA_TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] as const;
-export type LoraTarget = (typeof LORA_TARGETS)[number];
-
-export interface LoraConfig {
-  rank: number;
-  alpha: number;
-  dropout: number;
-  targets: LoraTarget[];
-}
-
-export const LORA_DEFAULTS: LoraConfig = { rank: 8, alpha: 16, dropout: 0.05, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj'] };
+export * from './lora-config';
 
 export interface LoraLayer {
   /** [rank, in] */
   a: tf.Variable;
   /** [out, rank] */
   b: tf.Variable;
-}
-
-/** The Hugging Face module name of a target in a layer, e.g. model.layers.3.self_attn.q_proj. */
-export function moduleName(layer: number, target: LoraTarget): string {
-  const block = target.endsWith('proj') && ['gate_proj', 'up_proj', 'down_proj'].includes(target) ? 'mlp' : 'self_attn';
-  return `model.layers.${layer}.${block}.${target}`;
 }
 
 export class LoraAdapters {

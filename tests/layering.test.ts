@@ -4,7 +4,7 @@
 // - workers/protocol.ts imports types only;
 // - one pipeline: the trainer and the eval runner are driven only from src/lib/pipeline, and the
 //   workers, the CLI and the experiment call the pipeline.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/cli';
@@ -69,6 +69,34 @@ describe('layers', () => {
     ['workers/data.worker.ts', 'src/lib/pipeline/inspect'],
   ])('%s calls %s', (file, module) => {
     expect(imports(file).map((i) => i.target)).toContain(module);
+  });
+});
+
+/** The file an import target names: as written, or with the extension or index the bundler adds. */
+function resolveSource(target: string): string | null {
+  const tries = [target, `${target}.ts`, `${target}.svelte`, `${target}/index.ts`];
+  return tries.find((t) => existsSync(path.join(ROOT, t)) && statSync(path.join(ROOT, t)).isFile()) ?? null;
+}
+
+describe("the page's own bundle", () => {
+  // The page does no numerics: TensorFlow.js (1.4 MB of the page bundle when a constant pulled it
+  // in) and transformers.js load in the workers only, so the page is ready sooner.
+  it('reaches no TensorFlow.js or transformers.js through value imports from src/main.ts', () => {
+    const seen = new Set<string>();
+    const heavy: string[] = [];
+    const visit = (file: string, chain: string[]) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const { target, typeOnly } of imports(file)) {
+        if (typeOnly) continue;
+        if (/^@tensorflow\/|^@huggingface\/transformers/.test(target)) heavy.push([...chain, file, target].join(' → '));
+        const local = /^(src|models|workers)\//.test(target) ? resolveSource(target) : null;
+        if (local) visit(local, [...chain, file]);
+      }
+    };
+    visit('src/main.ts', []);
+    expect(seen.size).toBeGreaterThan(40);
+    expect(heavy).toEqual([]);
   });
 });
 

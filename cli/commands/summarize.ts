@@ -8,9 +8,9 @@ import { asUsage, BACKEND_OPTION, command, DATA_OPTIONS, FORCE_OPTION, THREADS_O
 import { checkLocalPath, log } from '../load';
 import { onStopSignals, SIGNAL_EXIT } from '../stop-signals';
 import { parseFieldMap } from '../../src/lib/data/records';
-import { runSummarize, SUMMARIZED_FILE, type SummarizeEvent } from '../../src/lib/pipeline/summarize';
+import { runSummarize, type SummarizeEvent } from '../../src/lib/pipeline/summarize';
 import { nodeFolderStore } from '../../src/lib/storage/node-store';
-import { SUMMARIZER_DEFAULTS } from '../../src/lib/teach/summarizer';
+import { SUMMARIZED_FILE, SUMMARIZER_DEFAULTS } from '../../src/lib/teach/summarizer';
 
 const S = SUMMARIZER_DEFAULTS;
 

@@ -1,7 +1,7 @@
 // Settings the page takes from its address: ?model=…&backend=…&threads=…&endpoint=…&revision=…
 // Without a `model` parameter the page opens on the bundled default model; `?model=` (empty)
 // opens it with nothing loaded.
-import { threadsError, type BackendName } from '../../models/backend';
+import { threadsError, type BackendName } from '../../models/backend-info';
 import { DEFAULT_MODEL_URL_PATH } from './default-model';
 
 export type BackendChoice = 'auto' | BackendName;

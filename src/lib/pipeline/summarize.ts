@@ -13,7 +13,7 @@ import { splitRecord } from '../data/split';
 import type { FileStore } from '../storage/file-store';
 import { generateInBatches, progressClock } from '../teach/generate-batches';
 import { modelIdentity } from '../teach/model-identity';
-import { SUMMARIZER_DEFAULTS, SummaryCache, summaryKey, summaryRequest, type SummarizerSettings } from '../teach/summarizer';
+import { SUMMARIZED_FILE, SUMMARIZER_DEFAULTS, SummaryCache, summaryKey, summaryRequest, type SummarizerSettings } from '../teach/summarizer';
 import { DATA_DEFAULTS, type PromptStyleChoice } from './defaults';
 
 export interface SummarizeSpec {
@@ -66,8 +66,6 @@ export type SummarizeEvent =
   | { type: 'summarize-log'; line: string }
   | ({ type: 'summarize-progress'; fraction: number; elapsedSeconds: number; etaSeconds: number | null } & SummarizeCounts)
   | SummarizeDoneEvent;
-
-export const SUMMARIZED_FILE = 'summarized.jsonl';
 
 interface Trace {
   raw: Record<string, unknown>;

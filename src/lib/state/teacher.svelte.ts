@@ -8,7 +8,7 @@ import { SUMMARIZE_FORM_DEFAULTS, TEACH_FORM_DEFAULTS } from '../lab-defaults';
 import { newRunId, teachPath } from '../runs/paths';
 import { opfsFiles, opfsStore, removeOpfsPath } from '../storage/opfs-store';
 import { TEACH_FILES } from '../teach/teacher';
-import { SUMMARIZED_FILE } from '../pipeline/summarize';
+import { SUMMARIZED_FILE } from '../teach/summarizer';
 import type { EvalDataSource, TeacherWorkerEvent, TeachStartRequest } from '../../../workers/protocol';
 import { data, dataForm } from './data.svelte';
 import { FIX_FIELDS_TEXT, invalidFields, SUMMARIZE_RULES, TEACH_LIMIT_RULES, TEACH_RULES, TEACH_SYNTH_RULES } from './form-rules';

@@ -28,6 +28,9 @@ export function summaryRequest(prompt: string, question: string, reasoning: stri
 /** The cache file, in the cache's own folder (shared by every summarizer run). */
 export const SUMMARY_CACHE_FILE = 'summaries.jsonl';
 
+/** The summarized records a summarizer run writes, in its output folder. */
+export const SUMMARIZED_FILE = 'summarized.jsonl';
+
 interface CacheLine {
   key: string;
   summary: string;

@@ -1,5 +1,5 @@
 // Every number a training run uses, with its default: one object, saved in every checkpoint.
-import { LORA_DEFAULTS, type LoraConfig } from '../../../models/lora';
+import { LORA_DEFAULTS, type LoraConfig } from '../../../models/lora-config';
 
 export type Schedule = 'cosine' | 'linear' | 'constant';
 
