@@ -1,7 +1,7 @@
 // fromPretrained: the one door through which every model loads, whatever its source.
 // config.json → estimate memory (over what the device reports: stop, unless the user consents) →
-// fetch and validate safetensors (single or sharded) → build the model → tokenizer (when the
-// source has one).
+// fetch the safetensors (single or sharded) and the tokenizer (when the source has one) together →
+// validate the weights → (once allocateAfter settles) build the model.
 import { parseConfig, expectedWeightShapes, type LlamaConfig } from './config';
 import { LlamaModel, WeightError } from './llama';
 import { checkMemoryConsent, describeEstimate, estimateInferenceMemory, type MemoryEstimate, type MemoryGuard } from './memory';
@@ -18,6 +18,11 @@ export interface LoadOptions extends HubOptions {
   tokenizer?: boolean;
   /** Refuse (MemoryConsentError) a model whose estimate is over what the device reports, unless forced. Default: no check. */
   memory?: MemoryGuard;
+  /**
+   * Make the model's tensors only once this settles (a backend starting, say): the files are
+   * fetched, decoded and checked meanwhile. Its rejection is the load's error.
+   */
+  allocateAfter?: Promise<unknown>;
 }
 
 export interface Pretrained {
@@ -82,9 +87,15 @@ export async function fromPretrained(source: ModelSource, opts: LoadOptions = {}
   log(`${config.architecture} from ${files.description}: ${describeEstimate(estimate)}`);
   if (opts.memory) await checkMemoryConsent(estimate, opts.memory, `${config.architecture} from ${files.description}`);
 
-  // Read every shard and check its header against the config before any tensor is allocated.
+  // The tokenizer (its files, and transformers.js) loads alongside the weights.
+  const [read, tokenizer] = await Promise.all([
+    readWeightFiles(files, opts.onProgress),
+    opts.tokenizer === false ? null : loadTokenizer(files, opts.onProgress),
+  ]);
+  if (!tokenizer && opts.tokenizer !== false) log(`no tokenizer.json in ${files.description}: token ids only`);
+  // Check every shard's header against the config before any tensor is allocated.
   const expected = expectedWeightShapes(config);
-  const shards = (await readWeightFiles(files, opts.onProgress)).map(({ name, bytes }) => ({
+  const shards = read.map(({ name, bytes }) => ({
     name,
     bytes,
     header: parseSafetensorsHeader(bytes, files.locate(name)),
@@ -117,8 +128,7 @@ export async function fromPretrained(source: ModelSource, opts: LoadOptions = {}
   }
   const weightFiles = shards.map((s) => ({ name: s.name, bytes: s.bytes.length }));
   shards.length = 0; // drop the raw bytes before the model copies the arrays to the backend
+  await opts.allocateAfter;
   const model = LlamaModel.fromArrays(config, arrays, files.description);
-  const tokenizer = opts.tokenizer === false ? null : await loadTokenizer(files, opts.onProgress);
-  if (!tokenizer && opts.tokenizer !== false) log(`no tokenizer.json in ${files.description}: token ids only`);
   return { model, config, tokenizer, files, estimate, weightFiles };
 }

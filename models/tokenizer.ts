@@ -1,7 +1,7 @@
 // Tokenizers come from @huggingface/transformers, built from the same files (and the same
 // source, progress and cache) as the weights: tokenizer.json + tokenizer_config.json, and the
 // chat template from tokenizer_config.json or a separate chat_template.jinja.
-import * as transformers from '@huggingface/transformers';
+import type * as transformers from '@huggingface/transformers';
 import type { ModelFiles, ProgressCallback } from './files';
 
 export type ChatMessage = { role: 'system' | 'user' | 'assistant'; content: string };
@@ -70,6 +70,8 @@ export async function loadTokenizer(files: ModelFiles, onProgress?: ProgressCall
     if (template) tokenizerConfig.chat_template = decoder.decode(template);
   }
   const className = String(tokenizerConfig.tokenizer_class ?? 'PreTrainedTokenizer').replace(/Fast$/, '');
+  // Imported here, not at the top: a worker starts its backend and downloads while this evaluates.
+  const transformers = await import('@huggingface/transformers');
   const registry = transformers as unknown as Record<string, typeof transformers.PreTrainedTokenizer | undefined>;
   const Cls = registry[className]?.prototype instanceof transformers.PreTrainedTokenizer ? registry[className]! : transformers.PreTrainedTokenizer;
   return wrapTokenizer(new Cls(parseJson(json, files.locate('tokenizer.json')), tokenizerConfig));

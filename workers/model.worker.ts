@@ -16,11 +16,14 @@ let running: AbortController | null = null;
 
 async function load(req: LoadRequest): Promise<void> {
   if (running) throw new Error('A generation is running; stop it before loading another model.');
-  post({ type: 'backend', info: await initBackend(req.backend, { wasmPaths, threads: req.threads }) });
   loaded?.model.dispose();
   loaded = null;
+  // The files download while the backend starts (compiling wasm, starting its threads).
+  const backend = initBackend(req.backend, { wasmPaths, threads: req.threads }).then((info) => post({ type: 'backend', info }));
+  backend.catch(() => undefined); // a file error first is the one reported; fromPretrained awaits this otherwise
   try {
     loaded = await fromPretrained(req.source, {
+      allocateAfter: backend,
       revision: req.revision,
       endpoint: req.endpoint,
       memory: { force: req.force },
