@@ -80,6 +80,8 @@ async function readWeightFiles(files: ModelFiles, onProgress?: ProgressCallback)
 
 export async function fromPretrained(source: ModelSource, opts: LoadOptions = {}): Promise<Pretrained> {
   const log = opts.log ?? ((line: string) => console.log(line));
+  // Awaited only once the files are read: an earlier failure is then the load's error, not unhandled.
+  opts.allocateAfter?.catch(() => undefined);
   const files = await resolveSource(source, opts);
   const configPath = files.locate('config.json');
   const config = parseConfig(parseJsonFile(await required(files, 'config.json', opts.onProgress), configPath), configPath);

@@ -1,6 +1,6 @@
 // Model loading refuses what it should not touch: shard names in model.safetensors.index.json that
 // are not plain file names, and a model bigger than the device reports, unless the user consents
-// (refused before any weight is read or allocated).
+// (refused before any weight is read or allocated). And a load waiting on its backend allocates nothing.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -80,6 +80,32 @@ describe('a model over what the device reports', () => {
       expect(model.config.numLayers).toBe(2);
       model.dispose();
     }
+  });
+
+  // The model worker passes its backend's start as allocateAfter, so the files download meanwhile.
+  it('with allocateAfter, reads every file first and makes tensors only once it settles', async () => {
+    const { files, asked } = recorded();
+    let settle!: () => void;
+    const backendStarted = new Promise<void>((resolve) => (settle = resolve));
+    const tensors = tf.memory().numTensors;
+    const logged: string[] = [];
+    const loading = fromPretrained(files, { log: (line) => logged.push(line), allocateAfter: backendStarted });
+    // This folder has no tokenizer: the load says so once every file has been read.
+    await expect.poll(() => logged.some((line) => line.startsWith('no tokenizer.json'))).toBe(true);
+    expect(asked).toEqual(['config.json', 'model.safetensors', 'tokenizer.json']);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(tf.memory().numTensors).toBe(tensors);
+    settle();
+    const { model } = await loading;
+    expect(tf.memory().numTensors).toBeGreaterThan(tensors);
+    model.dispose();
+  });
+
+  it("with allocateAfter, its rejection is the load's error, and nothing is allocated", async () => {
+    const tensors = tf.memory().numTensors;
+    const failed = Promise.reject(new Error('Backend "webgpu" could not start'));
+    await expect(fromPretrained(dir, { log: () => {}, allocateAfter: failed })).rejects.toThrow('Backend "webgpu" could not start');
+    expect(tf.memory().numTensors).toBe(tensors);
   });
 
   it('without availableBytes, asks the device: in Node, free system memory', async () => {

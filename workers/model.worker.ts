@@ -20,7 +20,6 @@ async function load(req: LoadRequest): Promise<void> {
   loaded = null;
   // The files download while the backend starts (compiling wasm, starting its threads).
   const backend = initBackend(req.backend, { wasmPaths, threads: req.threads }).then((info) => post({ type: 'backend', info }));
-  backend.catch(() => undefined); // a file error first is the one reported; fromPretrained awaits this otherwise
   try {
     loaded = await fromPretrained(req.source, {
       allocateAfter: backend,
