@@ -2,7 +2,7 @@
 // prompts, batched as runEval batches them (longest first). The model has random weights and no
 // tokenizer, so this times generate() alone on synthetic ids, with stop tokens off so that every
 // item makes all its tokens: no stop-string decoding and no scoring (both small beside the model).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { generate } from '../models/generate';
 import { initModel } from '../models/init';
 import { BENCH_10M } from './configs';

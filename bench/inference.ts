@@ -1,5 +1,5 @@
 // Prefill and decode throughput of the ~10M-parameter bench model on one backend.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { generate } from '../models/generate';
 import { initModel } from '../models/init';
 import { BENCH_10M } from './configs';

@@ -1,7 +1,7 @@
 // npm run bench: throughput figures on every backend Node offers. Prints, asserts nothing.
 //   npm run bench -- --only inference|training|eval   one part only
 //   npm run bench -- --steps N                    timed training steps (or BENCH_STEPS=N)
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { parameterCount } from '../models/config';
 import { initBackend, type BackendName } from '../models/backend';
 import { LORA_DEFAULTS } from '../models/lora';

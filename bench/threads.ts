@@ -6,7 +6,7 @@
 //
 // The default counts are 1 and every logical core (BACKEND_DEFAULTS.threads()).
 import { pathToFileURL } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { BACKEND_DEFAULTS, initBackend } from '../models/backend';
 import { initModel } from '../models/init';
 import { Trainer } from '../src/lib/train/trainer';

@@ -1,5 +1,5 @@
 // Timing pieces the benches share, in Node and in the browser pages they drive (no Node imports).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** The middle value (the mean of the two middle ones for an even count); NaN for none. */
 export function median(xs: number[]): number {

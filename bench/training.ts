@@ -1,7 +1,7 @@
 // One training plan on the current backend: tokens/s, the true peak of tfjs tensor memory (read
 // with tf.profile on the warm-up steps, whose per-kernel records also give the op table), the
 // estimate, and the PyTorch yardstick (../shared/bench/torch_llama_reference.py) for the same network.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';

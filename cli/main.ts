@@ -1,6 +1,6 @@
 // Distill Lab's command line: the browser app's model code, run from Node.
 // Usage: npm run -s cli -- <command> [options]
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { parseCommand, renderHelp, UsageError, type Command, type OptionTable } from './args';
 import { compare } from './commands/compare';
 import { data } from './commands/data';

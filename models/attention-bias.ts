@@ -1,6 +1,6 @@
 // The additive attention bias [batch, 1, time, pastLength + time]: 0 where a query may attend to a
 // key, MASKED where it may not (a later position, padding, or another packed sequence).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 const MASKED = -1e9; // finite, so a fully masked (padding) query row softmaxes to uniform, not NaN
 

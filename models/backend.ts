@@ -1,7 +1,7 @@
 // Choosing a TensorFlow.js backend, shared by the browser page, web workers, the Node CLI and tests.
 // Must import cleanly in plain Node (tsx): no Vite-only imports here; browser entry points pass
 // the Vite-resolved wasm URLs from backend-wasm-paths.browser.ts as opts.wasmPaths.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { deviceMemory, formatBytes } from './memory';
 import { installWasmKernels } from './kernels/wasm-kernels';
 import { threadsUnavailableReason, WASM_THREADS_LOADER, withWasmThreads } from './wasm-threads';
@@ -173,7 +173,12 @@ async function setBackendCapturingWarnings(name: BackendName): Promise<{ ok: boo
 async function tryBackend(name: BackendName, opts: BackendOptions): Promise<Omit<BackendInfo, 'tried' | 'summary' | 'reason'>> {
   if ((name === 'webgpu' || name === 'webgl') && !isBrowser) throw new Error(`${name} needs a browser`);
   const adapter = name === 'webgpu' ? await webgpuAdapter() : undefined;
-  if (name === 'webgl') tf.env().set('WEBGL_DELETE_TEXTURE_THRESHOLD', BACKEND_LIMITS.webglTexturePoolBytes);
+  // Each backend's package registers it as it is imported: a worker loads only the one it runs.
+  if (name === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
+  if (name === 'webgl') {
+    await import('@tensorflow/tfjs-backend-webgl');
+    tf.env().set('WEBGL_DELETE_TEXTURE_THRESHOLD', BACKEND_LIMITS.webglTexturePoolBytes);
+  }
   const { ok, warnings, threadsNote }: { ok: boolean; warnings: string[]; threadsNote?: string } =
     name === 'wasm' ? await startWasm(opts) : await setBackendCapturingWarnings(name);
   if (!ok) {
@@ -199,16 +204,40 @@ function describe(info: Omit<BackendInfo, 'summary'>): string {
   return `backend: ${info.name}${details ? ` (${details})` : ''}${info.reason ? `: ${info.reason}` : ''}`;
 }
 
+/** The @tensorflow/tfjs bundle, by a name Vite does not follow: Node alone loads it. */
+const NODE_TFJS_BUNDLE = '@tensorflow/tfjs';
+
+/**
+ * The code imports tfjs-core alone: the @tensorflow/tfjs bundle adds layers, the converter and
+ * webgl, which every worker would otherwise parse as it starts. Core leaves registering its
+ * gradients and chained ops (x.add(y)) to the app. A browser bundle imports core's own ESM files
+ * for them; Node cannot load those (extensionless imports), so there the bundle's Node build
+ * registers them. initBackend is where every user of tensors starts.
+ */
+async function registerGradientsAndChainedOps(): Promise<void> {
+  if (!isBrowser) {
+    await import(/* @vite-ignore */ NODE_TFJS_BUNDLE);
+    return;
+  }
+  await Promise.all([
+    import('@tensorflow/tfjs-core/dist/register_all_gradients'),
+    import('@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops'),
+  ]);
+}
+
 /**
  * Starts the best backend for this environment (see autoPlan: a hardware GPU, then wasm, then a
  * software GPU, then cpu; Node: wasm → cpu), or exactly `preferred`, throwing if that one cannot start.
  */
 export async function initBackend(preferred?: BackendName, opts: BackendOptions = {}): Promise<BackendInfo> {
+  // A browser fetches the registrations while the backend starts; Node has them before.
+  const registered = registerGradientsAndChainedOps();
+  if (!isBrowser) await registered;
   const { order, notes } = preferred ? { order: [preferred], notes: {} } : await autoPlan();
   const tried: BackendInfo['tried'] = [];
   for (const name of order) {
     try {
-      const started = await tryBackend(name, opts);
+      const [started] = await Promise.all([tryBackend(name, opts), registered]);
       tried.push({ name });
       // A GPU backend says what it runs on; wasm or cpu say why the GPU backends were passed over.
       const gpus = (['webgpu', 'webgl'] as const).filter((n) => !tried.some((t) => t.name === n));

@@ -2,7 +2,7 @@
 // gradients. tfjs keeps every input and output of every op on the tape until the backward pass
 // ends, and every intermediate gradient too: RMSNorm alone was 8 entries, attention a dozen of
 // [batch, heads, T, T]. Each op here saves only what its gradient needs and frees it once used.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { attentionBias } from './attention-bias';
 import { fused } from './ops';
 

@@ -1,6 +1,6 @@
 // Text generation with a KV cache: one prefill pass over the (left-padded) prompts, then one
 // token per step for every row. Rows finish on a stop token, a stop string or max_new_tokens.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { disposeCache, type KVCache, type LlamaModel } from './llama';
 import { sampleToken, type SamplingOptions } from './sampling';
 import { Rng } from './random';

@@ -1,7 +1,7 @@
 // The Llama-family causal LM (Llama, SmolLM, Mistral, Qwen2) in plain TensorFlow.js ops.
 // Weights are explicit tf.Variables named as in Hugging Face checkpoints, so the same forward
 // pass serves inference (with a KV cache) and training (tf.variableGrads over it).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { attentionBias } from './attention-bias';
 import { expectedWeightShapes, type LlamaConfig } from './config';
 import { add, dropout, maskedAttention, rmsNorm, rotary, swiGlu, view, type AttentionMask } from './fused';

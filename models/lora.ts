@@ -1,7 +1,7 @@
 // LoRA: low-rank adapters beside frozen Linear weights, y = x·Wᵀ + (α/r)·dropout(x)·Aᵀ·Bᵀ,
 // named and shaped as PEFT names them (lora_A [r, in], lora_B [out, r]), so that an adapter
 // exports to PEFT and merges into W exactly as PEFT's merge does.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { LlamaConfig } from './config';
 import { LORA_TARGETS, moduleName, type LoraConfig } from './lora-config';
 import { Rng } from './random';

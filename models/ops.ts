@@ -1,7 +1,7 @@
 // Matrix products shaped for speed on every backend. On wasm (XNNPACK) a plain matMul is fast,
 // but transposed operands take a slow path: x @ W^T with transposeB measured ~15× slower than
 // transposing W first, and the transposeA in matMul's own gradient ~30× slower (npm run bench).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 type Grad = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[];
 

@@ -2,7 +2,7 @@
 // fine-tune under one strategy and evaluate the result. Forked by experiment.ts, which sends one
 // typed `job` message and reads back `log` lines and the finished row.
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { StrategyName } from '../src/lib/data/types';
 import { taskMetrics, type SampleRecord } from '../src/lib/eval/runner';
 import { runEvaluation, type EvalDoneEvent, type EvalSpec } from '../src/lib/pipeline/evaluate';

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseNumber, UsageError } from '../cli/args';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../models/backend';
 import { parseConfig, parameterCount } from '../models/config';
 import { nodeDirFiles } from '../models/files';

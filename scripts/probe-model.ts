@@ -5,7 +5,7 @@
 // - one step: a held-out one-step problem's statements → the worked line "a op b = r".
 // A model that scores low here will not learn to answer in a demo's few dozen fine-tuning steps.
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../models/backend';
 import { fromPretrained } from '../models/from-pretrained';
 import { generate } from '../models/generate';

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { BACKEND_LIMITS, initBackend, parseBackendName } from '../models/backend';
 
 /** A product big enough that XNNPACK splits it between threads, checked against the cpu backend's. */

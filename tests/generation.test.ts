@@ -1,6 +1,6 @@
 // KV-cache decoding against full forward passes, batching with left padding, and the
 // generation controls (sampling seeds, top-k/top-p, stop tokens, stop strings, limits).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LlamaModel, disposeCache } from '../models/llama';
 import { generate, leftPad } from '../models/generate';

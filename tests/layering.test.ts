@@ -100,6 +100,15 @@ describe("the page's own bundle", () => {
   });
 });
 
+describe('TensorFlow.js imports', () => {
+  // The bundle would put its layers, converter and webgl into every worker's startup again.
+  it('no module the page or a worker bundles imports the @tensorflow/tfjs bundle', () => {
+    const bundled = [...sources('models'), ...sources('src'), ...sources('workers')];
+    const bad = bundled.flatMap((f) => imports(f).filter((i) => i.target === '@tensorflow/tfjs').map(() => f));
+    expect(bad).toEqual([]);
+  });
+});
+
 describe("the README's layout", () => {
   /** Browser globals: the DOM, workers, WebGPU, the Cache API, OPFS, Svelte's runes. */
   const BROWSER = /\bdocument\.|\bwindow\.|new Worker\(|navigator\.|\bcaches\.|crossOriginIsolated|URL\.createObjectURL|\$state|\$derived|\$effect/;

@@ -1,7 +1,7 @@
 // The shared reference fixture: a random Llama whose logits and greedy ids were recorded by an
 // independent C implementation (llama2.c). Our model must reproduce them on every Node backend.
 import { readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { fromPretrained } from '../models/from-pretrained';
 import { generate } from '../models/generate';

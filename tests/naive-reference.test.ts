@@ -1,7 +1,7 @@
 // Our TensorFlow.js model against the float64 reference in plain loops, for the variants the
 // shared fixture does not cover: Qwen2 (q/k/v bias, tied embeddings), untied lm_head, and
 // Llama 3's rope scaling with head_dim != hidden/heads.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../models/config';
 import { LlamaModel } from '../models/llama';

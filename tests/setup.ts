@@ -1,4 +1,4 @@
 // Quiets tfjs's "install tfjs-node" banner in Node test workers; we never use tfjs-node.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 tf.enableProdMode();

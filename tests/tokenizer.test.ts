@@ -6,6 +6,7 @@ import { nodeDirFiles } from '../models/files';
 import { fromPretrained } from '../models/from-pretrained';
 import { loadTokenizer, type TextTokenizer } from '../models/tokenizer';
 import { skipUnlessShared } from './helpers/shared';
+import { useBackend } from './helpers/tf';
 import { makeByteTokenizer, TINY_VOCAB_SIZE, writeTinyModelFolder, writeTokenizerFiles } from './helpers/tiny-tokenizer';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'distill-tokenizer-'));
@@ -57,6 +58,8 @@ describe('tiny byte-level BPE tokenizer (through transformers.js)', () => {
 });
 
 describe('tiny model folder', () => {
+  beforeAll(() => useBackend('cpu'));
+
   it('loads with the tokenizer, or without it', async (ctx) => {
     skipUnlessShared(ctx, 'fixtures', 'tiny-llama-ref');
     const log = () => undefined;

@@ -1,6 +1,6 @@
 // Trainer properties: gradient accumulation equals one big batch, a stopped and resumed run equals
 // a straight one, LoRA leaves the base weights untouched, schedules, and the non-finite guard.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TokenizedExample } from '../src/lib/data/tokenize';
 import { memoryStore } from '../src/lib/storage/memory-store';

@@ -1,7 +1,7 @@
 // The hand-written pieces of the training step against what they replace: models/fused.ts's ops
 // and their gradients against the same function in plain tfjs ops (whose gradients tfjs derives),
 // and models/kernels/wasm-kernels.ts's Slice, Unpack, SplitV and Identity against the cpu backend's.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { attentionBiasOnHost, attentionBiasWithOps } from '../models/attention-bias';
 import { add, attention, dropout, raggedAttention, rmsNorm, rotary, swiGlu, view } from '../models/fused';

@@ -1,7 +1,7 @@
 // The training loss's gradients against central finite differences, for every kind of parameter:
 // embeddings (custom scatter gradient), norms, attention and MLP weights, q/k/v biases, the untied
 // LM head, and LoRA's A and B. Checked along a random direction per tensor, on cpu and wasm.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { LoraAdapters, LORA_TARGETS } from '../models/lora';
 import type { LlamaModel } from '../models/llama';

@@ -1,6 +1,6 @@
 // logits: one full forward pass over the given ids, logits at every position (for checking a
 // model against a reference implementation).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { BACKEND_OPTION, checkIdsInVocab, command, FORCE_OPTION, parseIds, THREADS_OPTION } from '../args';
 import { loadModel } from '../load';
 

@@ -4,7 +4,7 @@
 // - Identity copies its input, and tf.clone runs it: the tape clones every tensor it saves for the
 //   backward pass, so each activation and weight was copied once more per step. Tensor data is
 //   immutable, so it is shared (counted by reference), as the cpu backend does.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 interface WasmBackend {
   incRef(dataId: tf.DataId): void;

@@ -1,5 +1,5 @@
 // Loaded by backend.html: starts a backend the way the app does and checks a matmul against plain JS.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, type BackendInfo, type BackendName } from '../../models/backend';
 import { wasmPaths } from '../../models/backend-wasm-paths.browser';
 import { matmulMs } from '../../bench/timing';

@@ -2,7 +2,7 @@
 // backend asked for, and reads tf.memory() after every optimizer step and every generation, for
 // tests/browser/train-webgl.test.ts. What leaks per step shows here as a count or byte total that
 // grows; on webgl and webgpu, numBytesInGPU also counts what the GPU holds for live tensors.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, type BackendInfo, type BackendName } from '../../models/backend';
 import { wasmPaths } from '../../models/backend-wasm-paths.browser';
 import { parseConfig } from '../../models/config';

@@ -1,6 +1,6 @@
 // Loaded by model.html: loads a model through fromPretrained from a hub-layout server, as the
 // app does, and returns its logits and greedy continuation for the test to check.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, type BackendName } from '../../models/backend';
 import { wasmPaths } from '../../models/backend-wasm-paths.browser';
 import { fromPretrained } from '../../models/from-pretrained';

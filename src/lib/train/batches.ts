@@ -1,6 +1,6 @@
 // Training rows → micro-batches → optimizer steps, in a seeded order per epoch. The order is a
 // pure function of (seed, epoch), so a checkpoint only needs the epoch and the position in it.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { packBestFitDecreasing, padRows, unpackedRows, type TrainRow } from '../data/pack';
 import type { TokenizedExample } from '../data/tokenize';
 import type { ForwardOptions } from '../../../models/llama';

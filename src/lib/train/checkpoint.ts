@@ -1,7 +1,7 @@
 // Checkpoints: the trainable tensors, the optimizer moments and the loop's position, in a
 // FileStore (a folder in Node, OPFS in the browser). Tensor files carry the step in their name
 // and state.json, written last, names them: a crash mid-save leaves the previous checkpoint whole.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { readSafetensors, writeSafetensors } from '../../../models/safetensors';
 import { readJson, writeJson, type FileStore } from '../storage/file-store';
 import type { TrainConfig } from './config';

@@ -1,6 +1,6 @@
 // Exports a fine-tuned model in the layouts the Hugging Face tools load: a merged float32
 // checkpoint (transformers' from_pretrained) or a PEFT LoRA adapter (peft's PeftModel).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { LlamaModel } from '../../../models/llama';
 import { LORA_TARGETS, LoraAdapters, moduleName, type LoraConfig, type LoraLayer, type LoraTarget } from '../../../models/lora';
 import { readSafetensors, writeSafetensors, type TensorToWrite } from '../../../models/safetensors';

@@ -1,7 +1,7 @@
 // Masked next-token cross-entropy without a [batch, length, vocab] tensor: the LM head and softmax
 // run only on the positions whose next token is trained, a chunk of rows at a time, and the
 // backward pass recomputes each chunk's logits instead of keeping them.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { gatherRows } from '../../../models/ops';
 
 export interface LossTargets {

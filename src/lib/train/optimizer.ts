@@ -1,6 +1,6 @@
 // AdamW (Loshchilov & Hutter): Adam moments with bias correction, and weight decay applied to the
 // weights directly rather than through the gradient. Norm weights and biases (1-D) are not decayed.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 export interface AdamWOptions {
   beta1: number;

@@ -1,7 +1,7 @@
 // The SFT loop: masked cross-entropy, AdamW with warmup and decay, global-norm clipping, gradient
 // accumulation, non-finite guards, held-out evaluation, and checkpoints from which a run resumes
 // exactly (data order and dropout are pure functions of the seed and the step).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { LlamaModel } from '../../../models/llama';
 import { LoraAdapters } from '../../../models/lora';
 import type { TokenizedExample } from '../data/tokenize';
