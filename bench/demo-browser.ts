@@ -35,7 +35,7 @@ const STATUS_RECORDER = `
   window.__demoStages = [];
   window.__longTasks = [];
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) window.__longTasks.push(Math.round(e.duration));
+    for (const e of list.getEntries()) window.__longTasks.push({ at: e.startTime, ms: Math.round(e.duration) });
   }).observe({ type: 'longtask', buffered: true });
   window.__backendShown = null;
   window.__modelShown = null;
@@ -53,6 +53,11 @@ const STATUS_RECORDER = `
 interface Stage {
   text: string;
   at: number;
+}
+
+interface LongTask {
+  at: number;
+  ms: number;
 }
 
 type Launched = Awaited<ReturnType<typeof launchChromium>>;
@@ -121,13 +126,13 @@ async function main(): Promise<void> {
     const used = Object.fromEntries(
       await Promise.all(Object.values(SIZE_FIELDS).map(async (label) => [label, await page.getByRole('banner').getByLabel(label, { exact: true }).inputValue()])),
     );
-    await page.evaluate(() => ((window as unknown as { __longTasks: number[] }).__longTasks.length = 0));
+    await page.evaluate(() => ((window as unknown as { __longTasks: LongTask[] }).__longTasks.length = 0));
     await page.getByRole('button', { name: 'Run the demo' }).click();
     const end = page.getByTestId('demo-status').filter({ hasText: /^(Done in|Stopped)/ });
     await end.waitFor({ timeout: DEMO_TIMEOUT_MS });
     const outcome = await end.innerText();
     const stages = await page.evaluate(() => (window as unknown as { __demoStages: Stage[] }).__demoStages);
-    const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+    const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: LongTask[] }).__longTasks);
 
     console.log(`\nbackend: ${chosen}${details}; asked for ${backend}`);
     console.log(`demo size: ${Object.entries(used).map(([k, v]) => `${k.toLowerCase()} ${v}`).join(', ')}`);
@@ -149,7 +154,10 @@ async function main(): Promise<void> {
       await openStep(page, 'Train');
       console.log(`training: ${await page.getByTestId('train-metrics').innerText()}`);
     }
-    console.log(`\nlongest main-thread tasks (ms): ${JSON.stringify([...longTasks].sort((a, b) => b - a).slice(0, 5))}`);
+    // Each with the demo stage it fell in, to find what blocks the page.
+    const stageAt = (at: number) => stages.findLast((st) => st.at <= at)?.text ?? 'before the demo';
+    const longest = [...longTasks].sort((a, b) => b.ms - a.ms).slice(0, 5);
+    console.log(`\nlongest main-thread tasks: ${longest.map((t) => `${t.ms} ms (${stageAt(t.at)})`).join(', ')}`);
   } finally {
     await Promise.allSettled([browser.close(), server.close()]);
   }
