@@ -67,8 +67,8 @@ const TABLE_HEAD = `\n${'phase'.padEnd(38)}| seconds\n${'-'.repeat(38)}|--------
 
 /**
  * Opens the page and waits for the model; the load's phases as table rows, by the page's own clock
- * (performance.now() from navigation start), when each thing first showed. Playwright's own wait
- * returns about 0.5 s after the model shows, so its clock is not used.
+ * (performance.now() from navigation start), when each thing first showed. The harness's clock
+ * would add its own time before navigation starts and after the model shows.
  */
 async function openAndLoad(browser: Launched, url: string): Promise<string[]> {
   const { page } = browser;
