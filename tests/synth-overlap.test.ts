@@ -55,6 +55,11 @@ describe('held-out synthetic problems', () => {
     // A quarter or more tell four sentences or more (ten runs): long stories are well represented.
     expect(questions.filter((q) => runs(q).length >= 10).length).toBeGreaterThan(questions.length / 4);
     expect(questions.filter((q) => runs(q).some((run) => count(run) >= 2 && isHeldOut(run)))).toEqual([]);
+    // A narrative document adds a scene sentence, some with numbers ("A dozen is 12 things."), to a
+    // story's statements: its runs are held to the same rule.
+    const narratives = pretrainCorpus({ n: 3000, seed, mix: { question: 0, workedStory: 0, numbersRestated: 0, facts: 0, narrative: 100 } });
+    expect(narratives.filter((doc) => /A dozen is 12 things|60 minutes in an hour/.test(doc)).length).toBeGreaterThan(500);
+    expect(narratives.filter((doc) => runs(doc).some((run) => count(run) >= 2 && isHeldOut(run)))).toEqual([]);
   });
 
   it('no worked calculation in a training response or a pretraining document pairs a held-out tuple', () => {

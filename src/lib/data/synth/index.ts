@@ -5,8 +5,9 @@
 // Held-out guarantee of `synthEvalSet`, for every seed and size: a problem's tuple of numbers (the
 // numbers its question states, as a multiset) decides which side it may fall on. One tuple in
 // HELD_OUT_SHARE is held out, and only eval questions state one: no training record's or
-// pretraining document's question does, whole or in any run of its sentences, so no eval question
-// and none of its statements appear in them, even inside a longer story. Nor does any calculation
+// pretraining document's question does, whole or in any run of its sentences (a narrative's scene
+// sentence included), so no eval question and none of its statements appear in them, even inside a
+// longer story. Nor does any calculation
 // their solutions write out: a worked line that pairs a running total with a stated number ("60 +
 // 2 = 62"), or a check ("243 ÷ 27 = 9"), would state a held-out tuple as an arithmetic fact does.
 // Eval questions are also distinct among themselves.
