@@ -1,7 +1,8 @@
 // npx tsx scripts/scan-held-out.ts: checks the held-out rule at full size, by text rather than by
-// the rule's own hash. It collects the statements (the question without its last sentence) and the
-// two-number tuples of the eval questions of many seeds and difficulty ranges, then looks for each
-// statement as a run of whole sentences, and each tuple as the operands of a written calculation
+// the rule's own hash. It collects the statements (the question without its last sentence), the tuples of
+// numbers and the two-number tuples of the eval questions of many seeds and difficulty ranges, then looks for each
+// statement, and each question's whole tuple of numbers, as a run of whole sentences (one that works
+// out no calculation), and each two-number tuple as the operands of a written calculation
 // ("60 + 2 =", "<<60+2="), in both of the bundled model's pretraining corpora and in training records
 // of the same seeds. Exits 1 on a find.
 // (tests/synth-overlap.test.ts checks the rule itself on smaller samples.)
@@ -17,12 +18,16 @@ const pairKey = (a: number, b: number) => `${Math.min(a, b)} ${Math.max(a, b)}`;
 
 const statements = new Map<string, string>();
 const pairs = new Map<string, string>();
+/** Every eval question's whole tuple of numbers (two or more), as a sorted key: "2,12,60". */
+const tuples = new Map<string, string>();
+const tupleKey = (text: string) => numbersIn(text).sort((a, b) => a - b).join(',');
 for (const seed of seeds) {
   for (const difficulty of SCAN.difficulties) {
     for (const r of synthEvalSet({ n: SCAN.evalItems, seed, difficulty })) {
       const where = `eval seed ${seed}, difficulty ${difficulty.join('-')}`;
       statements.set(r.question.slice(0, r.question.lastIndexOf('. ') + 1), where);
       const numbers = numbersIn(r.question);
+      tuples.set(tupleKey(r.question), `${where}: ${r.question}`);
       if (numbers.length === 2) pairs.set(pairKey(numbers[0], numbers[1]), `${where}: ${r.question}`);
     }
   }
@@ -30,8 +35,8 @@ for (const seed of seeds) {
 console.log(`${statements.size} eval questions' statements and ${pairs.size} two-number tuples (${SCAN.seeds} seeds, difficulties ${SCAN.difficulties.map((d) => d.join('-')).join(', ')})`);
 
 /**
- * How many runs of whole sentences, in any line of the texts, are an eval question's statements,
- * and how many written calculations take an eval question's two numbers as operands.
+ * How many runs of whole sentences, in any line of the texts, are an eval question's statements or
+ * state its tuple of numbers, and how many written calculations take an eval question's two numbers as operands.
  */
 function finds(name: string, texts: string[]): number {
   let found = 0;
@@ -48,12 +53,14 @@ function finds(name: string, texts: string[]): number {
     for (let i = 0; i < sentences.length; i++) {
       for (let j = i + 1; j <= Math.min(sentences.length, i + SCAN.longestRun); j++) {
         const run = sentences.slice(i, j).join(' ');
-        if (!statements.has(run)) continue;
-        if (++found <= 5) console.log(`  ${name}: ${statements.get(run)}: ${run}`);
+        // A run that works out a calculation states its result too: its operands are checked above.
+        const tuple = /=/.test(run) || numbersIn(run).length < 2 ? undefined : tuples.get(tupleKey(run));
+        if (!statements.has(run) && !tuple) continue;
+        if (++found <= 5) console.log(`  ${name}: ${statements.get(run) ?? `the numbers of ${tuple}`}: ${run}`);
       }
     }
   }
-  console.log(`${name}: ${texts.length} texts, ${found} eval statements and ${calculations} calculations on an eval tuple found`);
+  console.log(`${name}: ${texts.length} texts, ${found} eval statements or tuples and ${calculations} calculations on an eval tuple found`);
   return found + calculations;
 }
 
