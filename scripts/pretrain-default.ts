@@ -35,6 +35,8 @@ const { values: args } = parseArgs({
     // elsewhere too, or it replaces the bundled model).
     steps: { type: 'string' },
     'max-minutes': { type: 'string', default: '85' },
+    // wasm threads; default every logical core (up to the backend's limit).
+    threads: { type: 'string' },
     fresh: { type: 'boolean', default: false },
   },
 });
@@ -43,8 +45,9 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 async function main() {
   const steps = args.steps === undefined ? undefined : parseNumber('--steps', args.steps, { integer: true, min: 1 });
   const maxMinutes = parseNumber('--max-minutes', args['max-minutes']!, { above: 0 });
+  const threads = args.threads === undefined ? undefined : parseNumber('--threads', args.threads, { integer: true, min: 1 });
   tf.enableProdMode();
-  log((await initBackend('wasm')).summary);
+  log((await initBackend('wasm', { threads })).summary);
   const work = path.resolve(args.work!);
   const tokenizerDir = path.join(work, 'tokenizer');
   if (args.fresh && existsSync(work)) throw new Error(`--fresh: remove ${work} first (kept to protect a run in progress)`);
