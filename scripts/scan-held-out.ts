@@ -1,10 +1,10 @@
 // npx tsx scripts/scan-held-out.ts: checks the held-out rule at full size, by text rather than by
-// the rule's own hash. It collects the statements (the question without its last sentence), the tuples of
-// numbers and the two-number tuples of the eval questions of many seeds and difficulty ranges, then looks for each
-// statement, and each question's whole tuple of numbers, as a run of whole sentences (one that works
-// out no calculation), and each two-number tuple as the operands of a written calculation
-// ("60 + 2 =", "<<60+2="), in both of the bundled model's pretraining corpora and in training records
-// of the same seeds. Exits 1 on a find.
+// the rule's own hash. It collects the statements (the question without its last sentence), the
+// tuples of numbers and the two-number tuples of the eval questions of many seeds and difficulty
+// ranges. Then it looks for each statement, and each question's whole tuple of numbers, as a run of
+// whole sentences (one that works out no calculation), and for each two-number tuple as the
+// operands of a written calculation ("60 + 2 =", "<<60+2="), in both of the bundled model's
+// pretraining corpora and in training records of the same seeds. Exits 1 on a find.
 // (tests/synth-overlap.test.ts checks the rule itself on smaller samples.)
 import { pretrainCorpus, synthDataset, synthEvalSet } from '../src/lib/data/synth';
 import { DEFAULT_MODEL_RECIPE as R } from '../src/lib/default-model';
@@ -32,11 +32,12 @@ for (const seed of seeds) {
     }
   }
 }
-console.log(`${statements.size} eval questions' statements and ${pairs.size} two-number tuples (${SCAN.seeds} seeds, difficulties ${SCAN.difficulties.map((d) => d.join('-')).join(', ')})`);
+console.log(`${statements.size} eval questions' statements, ${tuples.size} tuples and ${pairs.size} two-number tuples (${SCAN.seeds} seeds, difficulties ${SCAN.difficulties.map((d) => d.join('-')).join(', ')})`);
 
 /**
  * How many runs of whole sentences, in any line of the texts, are an eval question's statements or
- * state its tuple of numbers, and how many written calculations take an eval question's two numbers as operands.
+ * state its tuple of numbers, and how many written calculations take an eval question's two
+ * numbers as operands.
  */
 function finds(name: string, texts: string[]): number {
   let found = 0;

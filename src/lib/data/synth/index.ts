@@ -7,9 +7,9 @@
 // HELD_OUT_SHARE is held out, and only eval questions state one: no training record's or
 // pretraining document's question does, whole or in any run of its sentences (a narrative's scene
 // sentence included), so no eval question and none of its statements appear in them, even inside a
-// longer story. Nor does any calculation
-// their solutions write out: a worked line that pairs a running total with a stated number ("60 +
-// 2 = 62"), or a check ("243 ÷ 27 = 9"), would state a held-out tuple as an arithmetic fact does.
+// longer story. Nor does any calculation their solutions write out: a worked line that pairs a
+// running total with a stated number ("60 + 2 = 62"), or a check ("243 ÷ 27 = 9"), would state a
+// held-out tuple as an arithmetic fact does.
 // Eval questions are also distinct among themselves.
 import { buildProblem, type Built, type SynthProblem, type SynthStep } from './problem';
 import { Dice, hash32, STREAM } from './rng';
