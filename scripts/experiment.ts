@@ -29,11 +29,12 @@ import { renderChart, renderTable, type ExperimentResults, type ExperimentRow } 
 const PAPER_STRATEGIES: readonly StrategyName[] = STRATEGIES.filter((s) => s !== 'full');
 
 const FULL = {
-  // One epoch of 800 steps of 8 per strategy: what 30 minutes here allow for the paper's three
-  // padding-free fine-tunes and four evals. Difficulty 3–4 needs the updates (answer-only: 22.5%
-  // from 4,000 records, 40.4% from 6,400 in CLI trials), batches of 8 learn more per epoch than 16
-  // (answer-only on 3,200 records: 64% against 60%), and fresh records more than a second epoch.
-  trainRecords: 6400,
+  // One epoch of 1,200 steps of 8 per strategy: the paper's three padding-free fine-tunes and four
+  // evals in 17.6 minutes here (2026-12-06), about 24 on a day a third slower. Difficulty 3–4 needs
+  // the updates (answer-only on the bundled model: 30.4% from 6,400 records, 57.6% from 9,600),
+  // batches of 8 learn more per epoch than 16 (answer-only on 3,200 records: 64% against 60%), and
+  // fresh records more than a second epoch.
+  trainRecords: 9600,
   synthSeed: BUNDLED_PRESET.synth.seed,
   evalItems: 200,
   gsm8kItems: 200,

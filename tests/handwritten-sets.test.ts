@@ -30,9 +30,9 @@ describe('hand-written problem sets', () => {
   it("share no question with each other or with the experiment's and the demo's training records", async () => {
     const questions = (await loaded()).flatMap((r) => r.docs.map((d) => d.question));
     expect(new Set(questions).size).toBe(questions.length);
-    // The experiment's 6,400 records (sizes nest: the CLI's default set is inside), and the demo's,
+    // The experiment's 9,600 records (sizes nest: the CLI's default set is inside), and the demo's,
     // drawn as the demo draws them, at the difficulty it evaluates.
-    const experiment = { n: 6400, seed: BUNDLED_PRESET.synth.seed };
+    const experiment = { n: 9600, seed: BUNDLED_PRESET.synth.seed };
     const demo = { n: DEMO_DEFAULTS.trainRecords, seed: DATA_FORM_DEFAULTS.synthSeed, difficulty: parseDifficulty(EVAL_FORM_DEFAULTS.difficulty) };
     const training = new Set([...synthDataset(experiment), ...synthDataset(demo)].map((r) => r.question));
     expect(questions.filter((q) => training.has(q))).toEqual([]);
