@@ -15,9 +15,9 @@ import { hardwareThreads } from '../models/wasm-threads';
 import { synthDataset, toJsonl } from '../src/lib/data/synth';
 import { STRATEGIES, type StrategyName } from '../src/lib/data/types';
 import { DEFAULT_MODEL_DIR } from '../src/lib/default-model';
-import { BUNDLED_PRESET } from '../src/lib/pipeline/defaults';
 import { synthFileName, type EvalDataSource, type SynthSource } from '../src/lib/pipeline/sources';
 import type { ExperimentJob, LaneReply, LaneRequest } from './experiment-job';
+import { EXPERIMENT_PLAN, EXPERIMENT_SMOKE_PLAN } from './experiment-plan';
 import { renderChart, renderTable, type ExperimentResults, type ExperimentRow } from './experiment-report';
 
 /**
@@ -27,23 +27,6 @@ import { renderChart, renderTable, type ExperimentResults, type ExperimentRow } 
  * against 1,212 s).
  */
 const PAPER_STRATEGIES: readonly StrategyName[] = STRATEGIES.filter((s) => s !== 'full');
-
-const FULL = {
-  // One epoch of 1,200 steps of 8 per strategy: the paper's three padding-free fine-tunes and four
-  // evals in 17.6 minutes here (2026-12-06), about 24 on a day a third slower. Difficulty 3–4 needs
-  // the updates (answer-only on the bundled model: 30.4% from 6,400 records, 57.6% from 9,600),
-  // batches of 8 learn more per epoch than 16 (answer-only on 3,200 records: 64% against 60%), and
-  // fresh records more than a second epoch.
-  trainRecords: 9600,
-  synthSeed: BUNDLED_PRESET.synth.seed,
-  evalItems: 200,
-  gsm8kItems: 200,
-  // 512 tokens: the `full` strategy's longest examples (reasoning and answer) are not cut.
-  train: { ...BUNDLED_PRESET.train, mode: 'full' as const, epochs: 1, schedule: 'cosine' as const, weightDecay: 0.01, batchSize: 8, maxLength: 512, paddingFree: true },
-  // 448 new tokens: room for the `full` strategy's reasoning before its answer.
-  eval: { task: 'chat' as const, batchSize: BUNDLED_PRESET.eval.batchSize, maxNewTokens: 448 },
-};
-const SMOKE = { ...FULL, trainRecords: 16, evalItems: 8, gsm8kItems: 4, train: { ...FULL.train, maxSteps: 2 }, eval: { ...FULL.eval, maxNewTokens: 8 } };
 
 const { values: args } = parseArgs({
   options: {
@@ -91,7 +74,7 @@ function strategiesFlag(text: string | undefined): readonly StrategyName[] {
   return STRATEGIES.filter((s) => asked.includes(s));
 }
 const strategies = strategiesFlag(args.strategies);
-const chosen = args.smoke ? SMOKE : FULL;
+const chosen = args.smoke ? EXPERIMENT_SMOKE_PLAN : EXPERIMENT_PLAN;
 const plan = {
   ...chosen,
   strategies,

@@ -8,8 +8,9 @@
 // (tests/synth-overlap.test.ts checks the rule itself on smaller samples.)
 import { pretrainCorpus, synthDataset, synthEvalSet } from '../src/lib/data/synth';
 import { DEFAULT_MODEL_RECIPE as R } from '../src/lib/default-model';
+import { EXPERIMENT_PLAN } from './experiment-plan';
 
-const SCAN = { seeds: 16, evalItems: 300, trainRecords: 9600, difficulties: [[1, 2], [3, 4], [1, 4]] as [number, number][], longestRun: 8 };
+const SCAN = { seeds: 16, evalItems: 300, trainRecords: EXPERIMENT_PLAN.trainRecords, difficulties: [[1, 2], [3, 4], [1, 4]] as [number, number][], longestRun: 8 };
 
 const seeds = [...Array(SCAN.seeds).keys()];
 const numbersIn = (text: string) => (text.match(/\d+/g) ?? []).map(Number);

@@ -5,10 +5,10 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EXPERIMENT_PLAN } from '../scripts/experiment-plan';
 import { parseDifficulty, synthDataset } from '../src/lib/data/synth';
 import { loadEvalDocs } from '../src/lib/eval/data';
 import { DATA_FORM_DEFAULTS, DEMO_DEFAULTS, EVAL_FORM_DEFAULTS } from '../src/lib/lab-defaults';
-import { BUNDLED_PRESET } from '../src/lib/pipeline/defaults';
 
 const DIR = path.resolve(__dirname, '../experiment/handwritten');
 const SETS = { 'problems.jsonl': 30, 'problems-b.jsonl': 50, 'problems-c.jsonl': 30, 'problems-d.jsonl': 30 };
@@ -30,9 +30,9 @@ describe('hand-written problem sets', () => {
   it("share no question with each other or with the experiment's and the demo's training records", async () => {
     const questions = (await loaded()).flatMap((r) => r.docs.map((d) => d.question));
     expect(new Set(questions).size).toBe(questions.length);
-    // The experiment's 9,600 records (sizes nest: the CLI's default set is inside), and the demo's,
+    // The experiment's records (sizes nest: the CLI's default set is inside), and the demo's,
     // drawn as the demo draws them, at the difficulty it evaluates.
-    const experiment = { n: 9600, seed: BUNDLED_PRESET.synth.seed };
+    const experiment = { n: EXPERIMENT_PLAN.trainRecords, seed: EXPERIMENT_PLAN.synthSeed };
     const demo = { n: DEMO_DEFAULTS.trainRecords, seed: DATA_FORM_DEFAULTS.synthSeed, difficulty: parseDifficulty(EVAL_FORM_DEFAULTS.difficulty) };
     const training = new Set([...synthDataset(experiment), ...synthDataset(demo)].map((r) => r.question));
     expect(questions.filter((q) => training.has(q))).toEqual([]);
