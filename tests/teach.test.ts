@@ -140,26 +140,32 @@ describe('the teacher', () => {
   });
 
   it('with rejection sampling, keeps exactly the responses whose final answer is the gold one', { timeout: 60_000 }, async () => {
-    // The bundled model writes worked answers with numbers. A greedy run says what it answers;
-    // the gold answers are then made to match that for even ids and to miss it for odd ones.
+    // The bundled model, never fine-tuned to answer, ends most responses with a number. A greedy
+    // run says what it answers; the gold answers are then made to match that for even ids and to
+    // miss it for odd ones. A response with no number misses any gold answer.
     const greedy = { ...spec, model: DEFAULT_MODEL_DIR, settings: { samples: 1, batchSize: 6, maxNewTokens: 96, temperature: 0 } };
     const first = path.join(tmp, 'reject-greedy');
     await runTeach(greedy, teachHost(first, []));
     const answers = lines(path.join(first, TEACH_FILES.kept)).map((r) => Number(chatAnswer(r.generation).value));
-    expect(answers.every(Number.isFinite)).toBe(true);
+    expect(answers.filter(Number.isFinite).length).toBeGreaterThanOrEqual(QUESTIONS / 2);
+    const ids = answers.map((_, id) => id);
+    const matching = ids.filter((id) => id % 2 === 0 && Number.isFinite(answers[id]));
+    const missing = ids.filter((id) => !matching.includes(id));
+    expect(matching.length).toBeGreaterThan(0);
     const questionsFile = path.join(tmp, 'questions.jsonl');
     const questions = synthDataset({ n: QUESTIONS, seed: 4, difficulty: [1, 2] }).map((r) => r.question);
-    writeFileSync(questionsFile, toJsonl(questions.map((input, id) => ({ input, target: id % 2 === 0 ? answers[id] : answers[id] + 1 }))));
+    const gold = (id: number) => (!Number.isFinite(answers[id]) ? 0 : id % 2 === 0 ? answers[id] : answers[id] + 1);
+    writeFileSync(questionsFile, toJsonl(questions.map((input, id) => ({ input, target: gold(id) }))));
 
     const dir = path.join(tmp, 'reject');
     const done = await runTeach({ ...greedy, questions: { kind: 'url', url: questionsFile }, settings: { ...greedy.settings, reject: true } }, teachHost(dir, []));
-    expect(done).toMatchObject({ status: 'complete', total: 6, kept: 3, dropped: 3 });
+    expect(done).toMatchObject({ status: 'complete', total: QUESTIONS, kept: matching.length, dropped: missing.length });
     const kept = lines(path.join(dir, TEACH_FILES.kept));
     const dropped = lines(path.join(dir, TEACH_FILES.dropped));
-    expect(kept.map((r) => r.id)).toEqual([0, 2, 4]);
-    expect(dropped.map((r) => r.id)).toEqual([1, 3, 5]);
+    expect(kept.map((r) => r.id)).toEqual(matching);
+    expect(dropped.map((r) => r.id)).toEqual(missing);
     expect(kept.every((r) => r.correct) && dropped.every((r) => !r.correct)).toBe(true);
-    expect(kept.map((r) => r.gold)).toEqual([answers[0], answers[2], answers[4]]);
+    expect(kept.map((r) => r.gold)).toEqual(matching.map((id) => answers[id]));
   });
 });
 
