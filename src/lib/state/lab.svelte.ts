@@ -23,6 +23,8 @@ class Lab {
 
   #store: Promise<RunStore> | null = null;
 
+  #writes: Promise<unknown> = Promise.resolve();
+
   #runStore(): Promise<RunStore> {
     this.#store ??= opfsStore(RUNS_FOLDER).then((s) => new RunStore(s));
     return this.#store;
@@ -37,14 +39,19 @@ class Lab {
     }
   }
 
-  /** Adds or replaces the run in the list and in storage. */
+  /**
+   * Adds or replaces the run in the list and in storage. Writes go one after another in the order
+   * they were asked for, so an older snapshot never lands on top of a newer one.
+   */
   async save(run: LabRun): Promise<void> {
     const snapshot = $state.snapshot(run) as LabRun;
     const i = this.runs.findIndex((r) => r.id === run.id);
     if (i >= 0) this.runs[i] = snapshot;
     else this.runs.push(snapshot);
+    const write = this.#writes.then(async () => (await this.#runStore()).save(snapshot));
+    this.#writes = write.catch(() => undefined);
     try {
-      await (await this.#runStore()).save(snapshot);
+      await write;
     } catch (e) {
       this.storageError = `Run ${run.id} could not be saved: ${(e as Error).message}`;
     }
