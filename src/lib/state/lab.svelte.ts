@@ -41,9 +41,10 @@ class Lab {
 
   /**
    * Adds or replaces the run in the list and in storage. Writes go one after another in the order
-   * they were asked for, so an older snapshot never lands on top of a newer one.
+   * they were asked for, so an older snapshot never lands on top of a newer one. Resolves with
+   * whether the write landed.
    */
-  async save(run: LabRun): Promise<void> {
+  async save(run: LabRun): Promise<boolean> {
     const snapshot = $state.snapshot(run) as LabRun;
     const i = this.runs.findIndex((r) => r.id === run.id);
     if (i >= 0) this.runs[i] = snapshot;
@@ -52,8 +53,10 @@ class Lab {
     this.#writes = write.catch(() => undefined);
     try {
       await write;
+      return true;
     } catch (e) {
       this.storageError = `Run ${run.id} could not be saved: ${(e as Error).message}`;
+      return false;
     }
   }
 

@@ -56,6 +56,8 @@ class TrainState {
   latest = $state.raw<StepMetrics | null>(null);
   estimate = $state<string | null>(null);
   log = $state<string[]>([]);
+  /** The checkpoint step that the saved run record holds: shown only once a reload would find it. */
+  savedCheckpointStep = $state(0);
 
   /** The form's number fields that are empty or out of range: Start stays disabled while any is. */
   invalid = $derived([...invalidFields(trainForm, TRAIN_RULES), ...(trainForm.mode === 'lora' ? invalidFields(trainForm, LORA_RULES) : [])]);
@@ -153,7 +155,7 @@ class TrainState {
 
   #begin(run: TrainRun): void {
     this.#client?.terminate();
-    Object.assign(this, { run, phase: 'starting', error: null, latest: null, estimate: null, log: [] });
+    Object.assign(this, { run, phase: 'starting', error: null, latest: null, estimate: null, log: [], savedCheckpointStep: run.checkpointStep });
     this.#client = new TrainWorkerClient((event) => void this.#handle(event));
   }
 
@@ -213,14 +215,14 @@ class TrainState {
       }
       case 'train-checkpoint':
         run.checkpointStep = event.step;
-        await lab.save(run);
+        if (await lab.save(run)) this.savedCheckpointStep = event.step;
         break;
       case 'train-done':
         run.status = event.status;
         run.exported = event.exported;
         if (event.status === 'paused') run.checkpointStep = event.steps;
         this.phase = 'idle';
-        await lab.save(run);
+        if (await lab.save(run)) this.savedCheckpointStep = run.checkpointStep;
         this.#client?.terminate();
         this.#client = null;
         this.#settle(event.status === 'done' ? $state.snapshot(run) : null);
