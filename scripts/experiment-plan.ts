@@ -10,6 +10,11 @@ export const EXPERIMENT_PLAN = {
   // fresh records more than a second epoch.
   trainRecords: 9600,
   synthSeed: BUNDLED_PRESET.synth.seed,
+  // Of those records, this many are GSM8K training items in the synthetic teacher's format (see
+  // src/lib/data/gsm8k-teacher.ts), the rest synthetic: real questions' phrasing is what the
+  // templates lack (README, "Real questions in the fine-tune": the hand-written sets and GSM8K's
+  // easy test items gain, three fine-tunes a side).
+  gsm8kTrain: { items: 1600, maxCalculations: 3 },
   evalItems: 200,
   gsm8kItems: 200,
   // 512 tokens: the `full` strategy's longest examples (reasoning and answer) are not cut.
@@ -18,4 +23,4 @@ export const EXPERIMENT_PLAN = {
   eval: { task: 'chat' as const, batchSize: BUNDLED_PRESET.eval.batchSize, maxNewTokens: 448 },
 };
 
-export const EXPERIMENT_SMOKE_PLAN = { ...EXPERIMENT_PLAN, trainRecords: 16, evalItems: 8, gsm8kItems: 4, train: { ...EXPERIMENT_PLAN.train, maxSteps: 2 }, eval: { ...EXPERIMENT_PLAN.eval, maxNewTokens: 8 } };
+export const EXPERIMENT_SMOKE_PLAN = { ...EXPERIMENT_PLAN, trainRecords: 16, gsm8kTrain: { ...EXPERIMENT_PLAN.gsm8kTrain, items: 4 }, evalItems: 8, gsm8kItems: 4, train: { ...EXPERIMENT_PLAN.train, maxSteps: 2 }, eval: { ...EXPERIMENT_PLAN.eval, maxNewTokens: 8 } };

@@ -25,10 +25,15 @@ export interface ExperimentResults {
   command: string;
   model: string;
   plan: unknown;
+  /** What the fine-tunes trained on: synthetic records and GSM8K training items (absent: synthetic only, before 2026-12-06). */
+  trainData?: { synthetic: number; gsm8kTrain: number };
   promptStyle: string;
   rows: ExperimentRow[];
   seconds: number;
 }
+
+const trainedOn = ({ trainData: t }: ExperimentResults) =>
+  t ? ` Fine-tuned on ${t.synthetic.toLocaleString('en-US')} synthetic records and ${t.gsm8kTrain.toLocaleString('en-US')} GSM8K training items.` : '';
 
 const pct = (c: Cell | null | undefined) => (c ? `${(100 * c.accuracy).toFixed(1)} ± ${(100 * c.stderr).toFixed(1)}` : '–');
 
@@ -75,7 +80,7 @@ export function renderTable(r: ExperimentResults): string {
     return `| ${row.name} | ${cols.map((c) => pct(c.cell(row))).join(' | ')} | ${loss} |`;
   });
   return [
-    `Exact match, strict (the trained "#### N" answer), % ± standard error. ${r.command}, ${r.date}, model ${r.model}, prompt style ${r.promptStyle}, ${(r.seconds / 60).toFixed(1)} min.`,
+    `Exact match, strict (the trained "#### N" answer), % ± standard error. ${r.command}, ${r.date}, model ${r.model}, prompt style ${r.promptStyle}, ${(r.seconds / 60).toFixed(1)} min.${trainedOn(r)}`,
     '',
     header,
     rule,

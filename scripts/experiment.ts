@@ -1,6 +1,7 @@
 // npm run experiment: the paper's comparison at workshop scale, headless. The base model is
-// evaluated, then fine-tuned from the same synthetic distilled data under each strategy (same
-// epochs, seed and hyperparameters; by default the paper's three, `--strategies` chooses), and each
+// evaluated, then fine-tuned from the same distilled data (synthetic records and GSM8K training
+// items in the synthetic teacher's format) under each strategy (same epochs, seed and
+// hyperparameters; by default the paper's three, `--strategies` chooses), and each
 // result is evaluated on the held-out synthetic split (by difficulty) and on the first GSM8K test
 // items. Jobs run side by side in lanes (processes, see experiment-job.ts). Writes results.json,
 // results.md and chart.svg.
@@ -12,7 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseNumber } from '../cli/args';
 import { hardwareThreads } from '../models/wasm-threads';
-import { synthDataset, toJsonl } from '../src/lib/data/synth';
+import { gsm8kTeacher } from '../src/lib/data/gsm8k-teacher';
+import { synthDataset, toJsonl, type SynthRecord } from '../src/lib/data/synth';
+import { loadEvalDocs } from '../src/lib/eval/data';
 import { STRATEGIES, type StrategyName } from '../src/lib/data/types';
 import { DEFAULT_MODEL_DIR } from '../src/lib/default-model';
 import { synthFileName, type EvalDataSource, type SynthSource } from '../src/lib/pipeline/sources';
@@ -34,12 +37,15 @@ const { values: args } = parseArgs({
     model: { type: 'string', default: DEFAULT_MODEL_DIR },
     out: { type: 'string', default: 'experiment' },
     gsm8k: { type: 'string', default: '../shared/data/gsm8k/test.jsonl' },
+    // GSM8K's training items, some of them mixed into the fine-tunes' records (default: the plan's count).
+    'gsm8k-train': { type: 'string', default: '../shared/data/gsm8k/train.jsonl' },
+    'gsm8k-train-items': { type: 'string' },
     // Jobs run side by side, each in its own process: the tiny model gains 1.3× from a second wasm
     // thread but 1.5× from a second process on the same two cores. Default: one lane per core.
     lanes: { type: 'string' },
     // The paper trains 3 epochs; one is what fits in 30 minutes on two cores.
     epochs: { type: 'string' },
-    // Synthetic training records (default: the plan's).
+    // Training records, GSM8K's among them (default: the plan's).
     records: { type: 'string' },
     // Comma-separated, e.g. original,answer,think-summary,full (default: the paper's three).
     strategies: { type: 'string' },
@@ -62,6 +68,7 @@ function numberFlag(flag: string, text: string | undefined, rule: Parameters<typ
 const epochs = numberFlag('epochs', args.epochs, { above: 0 });
 const records = numberFlag('records', args.records, { integer: true, min: 1 });
 const lanesAsked = numberFlag('lanes', args.lanes, { integer: true, min: 1 });
+const gsm8kTrainItems = numberFlag('gsm8k-train-items', args['gsm8k-train-items'], { integer: true, min: 0 });
 /** --strategies as the table's rows, in STRATEGIES' order. */
 function strategiesFlag(text: string | undefined): readonly StrategyName[] {
   if (text === undefined) return PAPER_STRATEGIES;
@@ -79,6 +86,7 @@ const plan = {
   ...chosen,
   strategies,
   trainRecords: records ?? chosen.trainRecords,
+  gsm8kTrain: { ...chosen.gsm8kTrain, items: gsm8kTrainItems ?? chosen.gsm8kTrain.items },
   train: { ...chosen.train, epochs: epochs ?? chosen.train.epochs },
 };
 /** The flags this run was given, for results.json's command line. */
@@ -86,6 +94,7 @@ const flags = [
   args.smoke && '--smoke',
   epochs !== undefined && `--epochs ${epochs}`,
   records !== undefined && `--records ${records}`,
+  gsm8kTrainItems !== undefined && `--gsm8k-train-items ${gsm8kTrainItems}`,
   args.strategies !== undefined && `--strategies ${strategies.join(',')}`,
 ].filter(Boolean);
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -128,6 +137,18 @@ async function runJobs(jobs: ExperimentJob[], lanes: number, onRow: (row: Experi
   return results;
 }
 
+/** The plan's GSM8K training items as the synthetic teacher writes them; none when the file is missing. */
+async function gsm8kTrainRecords(): Promise<SynthRecord[]> {
+  const { items, maxCalculations } = plan.gsm8kTrain;
+  if (items === 0) return [];
+  if (!existsSync(args['gsm8k-train']!)) {
+    log(`no GSM8K train file at ${args['gsm8k-train']}; the fine-tunes train on synthetic records only`);
+    return [];
+  }
+  const { docs } = await loadEvalDocs(path.resolve(args['gsm8k-train']!));
+  return gsm8kTeacher(docs, { maxCalculations, limit: Math.min(items, plan.trainRecords) }).records;
+}
+
 async function main() {
   const started = Date.now();
   const out = path.resolve(args.out!);
@@ -136,12 +157,14 @@ async function main() {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const synth: EvalDataSource = { kind: 'synth', n: plan.evalItems, seed: plan.synthSeed };
-  const trainData: SynthSource = { kind: 'synth', n: plan.trainRecords, seed: plan.synthSeed };
   const gsm8k: EvalDataSource | null = existsSync(args.gsm8k!) ? { kind: 'url', url: path.resolve(args.gsm8k!) } : null;
   if (!gsm8k) log(`no GSM8K test file at ${args.gsm8k}; the GSM8K column is left out`);
+  const real = await gsm8kTrainRecords();
+  const trainData: SynthSource = { kind: 'synth', n: plan.trainRecords - real.length, seed: plan.synthSeed };
   // The train data as a file, so that each run's run.json names it.
-  const trainFile = path.join(work, synthFileName(trainData));
-  writeFileSync(trainFile, toJsonl(synthDataset(trainData)));
+  const trainFile = path.join(work, `${synthFileName(trainData).replace(/\.jsonl$/, '')}${real.length ? `-gsm8k${real.length}` : ''}.jsonl`);
+  writeFileSync(trainFile, toJsonl([...synthDataset(trainData), ...real]));
+  log(`training records: ${trainData.n} synthetic, ${real.length} GSM8K training items`);
 
   const names = ['base (no fine-tuning)', ...strategies];
   // Longest first, so that the lanes finish together: `full` trains on the most tokens.
@@ -173,6 +196,7 @@ async function main() {
     command: ['npm run experiment', ...(flags.length ? ['--', ...flags] : [])].join(' '),
     model: args.model!,
     plan: { ...plan, lanes, threadsPerLane: threads },
+    trainData: { synthetic: trainData.n, gsm8kTrain: real.length },
     promptStyle: done[0].promptStyle,
     rows: names.map((name) => byName.get(name)!.row),
     seconds: (Date.now() - started) / 1000,

@@ -67,13 +67,20 @@ describe('experiment --smoke', () => {
   ])('$name: writes results.json, a strategies × eval sets table, and a chart', { timeout: 300_000 }, async ({ flags, rows }) => {
     const withGsm8k = hasShared('data', 'gsm8k', 'test.jsonl');
     const out = mkdtempSync(path.join(tmp, 'run-'));
-    const { code } = await experiment(['--smoke', '--records', '12', ...flags, '--out', out, '--gsm8k', sharedPath('data', 'gsm8k', 'test.jsonl')]);
+    const { code } = await experiment(['--smoke', '--records', '12', ...flags, '--out', out, '--gsm8k', sharedPath('data', 'gsm8k', 'test.jsonl'), '--gsm8k-train', sharedPath('data', 'gsm8k', 'train.jsonl')]);
     expect(code).toBe(0);
     // Only the chosen strategies were trained (each job keeps its folder under .work).
     expect(readdirSync(path.join(out, '.work')).filter((f) => !f.endsWith('.jsonl')).sort()).toEqual(['base', ...rows].sort());
     const results = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8'));
     expect(results.rows.map((r: { name: string }) => r.name)).toEqual(['base (no fine-tuning)', ...rows]);
     expect(results.plan.trainRecords).toBe(12);
+    // GSM8K's training items in the synthetic teacher's format make up part of the records.
+    const real = hasShared('data', 'gsm8k', 'train.jsonl') ? results.plan.gsm8kTrain.items : 0;
+    expect(results.trainData).toEqual({ synthetic: 12 - real, gsm8kTrain: real });
+    const trainFile = readdirSync(path.join(out, '.work')).find((f) => f.endsWith('.jsonl'))!;
+    const templates = readFileSync(path.join(out, '.work', trainFile), 'utf8').trim().split('\n').map((l) => JSON.parse(l).template);
+    expect(templates.filter((t: string) => t === 'gsm8k-train')).toHaveLength(real);
+    expect(templates).toHaveLength(12);
     expect(results.plan.strategies).toEqual(rows);
     expect(results.command).toBe(['npm run experiment -- --smoke --records 12', ...(flags.length ? [`--strategies ${rows.join(',')}`] : [])].join(' '));
     for (const row of results.rows) {
