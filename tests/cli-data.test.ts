@@ -98,4 +98,25 @@ describe('cli data', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--difficulty must be a step count 1-4/);
   });
+
+  it("synth --gsm8k-train appends GSM8K items as the teacher writes them, and says what it left out and why", async () => {
+    const gsm8k = path.join(tmp, 'gsm8k-train.jsonl');
+    const items = [
+      { question: 'Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May. How many clips did Natalia sell altogether in April and May?', answer: 'Natalia sold 48/2 = <<48/2=24>>24 clips in May.\nNatalia sold 48+24 = <<48+24=72>>72 clips altogether in April and May.\n#### 72' },
+      { question: 'Weng earns $12 an hour. She did 50 minutes. How much did she earn?', answer: 'Weng earns 12/60 = $<<12/60=0.2>>0.2 per minute.\nShe earned 0.2 x 50 = $<<0.2*50=10>>10.\n#### 10' },
+    ];
+    writeFileSync(gsm8k, items.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const out = path.join(tmp, 'mixed-train.jsonl');
+    const run = await cli('synth', '--n', '5', '--seed', '3', '--gsm8k-train', gsm8k, '--out', out);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/GSM8K items: 1 kept of the first 2 of 2; left out: 0 of none or more than 2 calculations, 1 that one-operation whole-number lines cannot state, 0 stating a held-out tuple/);
+    const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows).toHaveLength(6);
+    expect(rows[5]).toMatchObject({ question: items[0].question, answer: items[0].answer, template: 'gsm8k-train' });
+    expect(rows[5].generation).toMatch(/<\/think>\n\n48 ÷ 2 = 24 clips in May\.\n48 \+ 24 = 72 clips altogether in April and May\.\nThe answer is 72\.\n#### 72$/);
+    writeFileSync(gsm8k, `${JSON.stringify(items[0])}\n{"question": "no answer"}\n`);
+    const bad = await cli('synth', '--n', '5', '--gsm8k-train', gsm8k, '--out', out);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--gsm8k-train .*gsm8k-train\.jsonl, line 2: .*fix or remove/);
+  });
 });

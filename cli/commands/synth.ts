@@ -3,7 +3,9 @@
 import { writeFileSync } from 'node:fs';
 import { command, UsageError } from '../args';
 import { log } from '../load';
+import { GSM8K_TEACHER_DEFAULTS, gsm8kTeacher } from '../../src/lib/data/gsm8k-teacher';
 import { parseDifficulty, synthDataset, synthEvalSet, toJsonl } from '../../src/lib/data/synth';
+import { loadEvalDocs } from '../../src/lib/eval/data';
 import { EVAL_DATA_DEFAULTS } from '../../src/lib/pipeline/defaults';
 
 /** --difficulty's value, with the flag named in the error. */
@@ -17,11 +19,14 @@ export function parseDifficultyFlag(text: string): number | [number, number] {
 
 export const synth = command({
   summary: 'Write synthetic GSM8K-style problems with R1-style responses (and a held-out eval split)',
-  usage: 'synth --n N [--seed S] [--difficulty 1-4] --out FILE.jsonl [--eval-out EVAL.jsonl] [--eval-n M]',
+  usage: 'synth --n N [--seed S] [--difficulty 1-4] [--gsm8k-train FILE --gsm8k-items K] --out FILE.jsonl [--eval-out EVAL.jsonl] [--eval-n M]',
   about: `Each train line has "question", "answer" (a GSM8K-style solution: the dataset's original response),
 "generation" (a <think> with exploration, one caught mistake and a check, then a concise worked
 answer ending "#### N"), "difficulty" (arithmetic steps) and "template". The eval split is in
-GSM8K's schema ("question", "answer" ending "#### N"), with no question shared with the train split.`,
+GSM8K's schema ("question", "answer" ending "#### N"), with no question shared with the train split.
+--gsm8k-train appends real questions: GSM8K training items written as the teacher writes (the
+human solution as "answer" and reasoning, one concise line per calculation), those of at most
+--gsm8k-max-calculations one-operation, whole-number calculations that state no held-out tuple.`,
   options: {
     n: { kind: 'number', integer: true, min: 1, required: true, help: 'train records' },
     seed: { kind: 'number', arg: 'S', integer: true, min: 0, default: 0, help: 'seed; the same seed gives the same bytes' },
@@ -29,13 +34,17 @@ GSM8K's schema ("question", "answer" ending "#### N"), with no question shared w
     out: { kind: 'string', arg: 'FILE', required: true, help: 'the train records (JSONL)' },
     'eval-out': { kind: 'string', arg: 'FILE', help: 'also write the held-out eval split' },
     'eval-n': { kind: 'number', arg: 'M', integer: true, min: 1, default: EVAL_DATA_DEFAULTS.synthN, help: 'eval records' },
+    'gsm8k-train': { kind: 'string', arg: 'FILE', help: "also write GSM8K training items (a file in GSM8K's schema, e.g. ../shared/data/gsm8k/train.jsonl)" },
+    'gsm8k-items': { kind: 'number', arg: 'K', integer: true, min: 1, help: 'at most this many GSM8K items, in the file\'s order (default: every one kept)' },
+    'gsm8k-max-calculations': { kind: 'number', arg: 'C', integer: true, min: 1, default: GSM8K_TEACHER_DEFAULTS.maxCalculations, help: 'keep GSM8K items of at most C calculations' },
   },
 
   async run(v) {
     const { n, seed, out } = v;
     const difficulty = v.difficulty ? parseDifficultyFlag(v.difficulty) : undefined;
-    writeFileSync(out, toJsonl(synthDataset({ n, seed, difficulty })));
-    log(`wrote ${n} train records to ${out}`);
+    const real = v['gsm8k-train'] ? await gsm8kRecords(v['gsm8k-train'], v['gsm8k-items'] ?? Infinity, v['gsm8k-max-calculations']) : [];
+    writeFileSync(out, toJsonl([...synthDataset({ n, seed, difficulty }), ...real]));
+    log(`wrote ${n} train records${real.length ? ` and ${real.length} GSM8K training items` : ''} to ${out}`);
     if (v['eval-out']) {
       const evalN = v['eval-n'];
       writeFileSync(v['eval-out'], toJsonl(synthEvalSet({ n: evalN, seed, difficulty })));
@@ -43,3 +52,19 @@ GSM8K's schema ("question", "answer" ending "#### N"), with no question shared w
     }
   },
 });
+
+/** GSM8K items from `file` as the teacher writes them, with what was left out logged. */
+async function gsm8kRecords(file: string, limit: number, maxCalculations: number) {
+  const { docs, skipped: unreadable } = await loadEvalDocs(file);
+  if (unreadable.length) {
+    const [first] = unreadable;
+    throw new Error(`--gsm8k-train ${file}, line ${first.line}: ${first.reason}; ${unreadable.length} such line(s): fix or remove them (GSM8K's schema: {"question", "answer" ending "#### N"})`);
+  }
+  const { records, skipped } = gsm8kTeacher(docs, { limit, maxCalculations });
+  const looked = records.length + skipped.calculations + skipped.format + skipped['held out'];
+  log(
+    `GSM8K items: ${records.length} kept of the first ${looked} of ${docs.length}; left out: ${skipped.calculations} of none or more than ${maxCalculations} calculations, ` +
+      `${skipped.format} that one-operation whole-number lines cannot state, ${skipped['held out']} stating a held-out tuple`,
+  );
+  return records;
+}
