@@ -6,9 +6,11 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXPERIMENT_PLAN } from '../scripts/experiment-plan';
+import { gsm8kTeacher } from '../src/lib/data/gsm8k-teacher';
 import { parseDifficulty, synthDataset } from '../src/lib/data/synth';
 import { loadEvalDocs } from '../src/lib/eval/data';
 import { DATA_FORM_DEFAULTS, DEMO_DEFAULTS, EVAL_FORM_DEFAULTS } from '../src/lib/lab-defaults';
+import { hasShared, sharedPath } from './helpers/shared';
 
 const DIR = path.resolve(__dirname, '../experiment/handwritten');
 const SETS = { 'problems.jsonl': 30, 'problems-b.jsonl': 50, 'problems-c.jsonl': 30, 'problems-d.jsonl': 30 };
@@ -34,7 +36,11 @@ describe('hand-written problem sets', () => {
     // drawn as the demo draws them, at the difficulty it evaluates.
     const experiment = { n: EXPERIMENT_PLAN.trainRecords, seed: EXPERIMENT_PLAN.synthSeed };
     const demo = { n: DEMO_DEFAULTS.trainRecords, seed: DATA_FORM_DEFAULTS.synthSeed, difficulty: parseDifficulty(EVAL_FORM_DEFAULTS.difficulty) };
-    const training = new Set([...synthDataset(experiment), ...synthDataset(demo)].map((r) => r.question));
+    // And the experiment's GSM8K training items, where ../shared holds them.
+    const gsm8k = hasShared('data', 'gsm8k', 'train.jsonl')
+      ? gsm8kTeacher((await loadEvalDocs(sharedPath('data', 'gsm8k', 'train.jsonl'))).docs, { maxCalculations: EXPERIMENT_PLAN.gsm8kTrain.maxCalculations, limit: EXPERIMENT_PLAN.gsm8kTrain.items }).records
+      : [];
+    const training = new Set([...synthDataset(experiment), ...synthDataset(demo), ...gsm8k].map((r) => r.question));
     expect(questions.filter((q) => training.has(q))).toEqual([]);
   });
 });
