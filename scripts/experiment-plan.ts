@@ -14,7 +14,7 @@ export const EXPERIMENT_PLAN = {
   // src/lib/data/gsm8k-teacher.ts), the rest synthetic: real questions' phrasing is what the
   // templates lack (README, "Two more levers": the hand-written sets and GSM8K's
   // easy test items gain, three fine-tunes a side).
-  gsm8kTrain: { items: 1600, maxCalculations: 3 },
+  gsm8kTrain: { items: 1500, maxCalculations: 3 },
   evalItems: 200,
   gsm8kItems: 200,
   // 512 tokens: the `full` strategy's longest examples (reasoning and answer) are not cut.

@@ -71,6 +71,8 @@ describe('GSM8K items as the synthetic teacher writes them', () => {
     for (const [i, r] of records.entries()) {
       const gold = items[Number(r.id.replace('gsm8k-train-', ''))].answer.split('####')[1].trim().replace(/,/g, '');
       expect(containsHeldOut(withoutThousands(r.question)), r.id).toBe(false);
+      // No calculation written anywhere in the record, annotated or not, pairs a held-out tuple.
+      for (const m of withoutThousands(`${r.answer}\n${r.generation}`).matchAll(/(\d+)\s*[-+*/x×÷]\s*(\d+)\s*=/g)) expect(isHeldOut(`${m[1]} ${m[2]}`), `${r.id}: ${m[0]}`).toBe(false);
       const lines = r.generation.split('</think>\n\n')[1].split('\n');
       expect(lines.slice(-2), r.id).toEqual([`The answer is ${gold}.`, `#### ${gold}`]);
       for (const line of lines.slice(0, -2)) {

@@ -5,7 +5,8 @@
 //   "Natalia sold 48/2 = <<48/2=24>>24 clips in May." → "48 ÷ 2 = 24 clips in May."
 // Only items the concise format can state exactly are kept (every calculation one operation on
 // whole numbers, a whole-number answer), and none that states a held-out tuple of numbers in any
-// run of its sentences or any calculation: the held-out guarantee of synth/index.ts holds for them.
+// run of its sentences or any calculation it writes out, annotated or not ("2*8 = 16" in its
+// prose): the held-out guarantee of synth/index.ts holds for them.
 import { containsHeldOut, isHeldOut } from './synth/held-out';
 import type { SynthRecord } from './synth';
 
@@ -25,6 +26,9 @@ const SYMBOL: Record<string, string> = { '+': '+', '-': '-', '*': '×', '/': '÷
 const ANNOTATION = /<<([^<>=]+)=([^<>]+)>>/g;
 /** "1,000" as 1000: how the held-out rule reads a number, as a reader does. */
 export const withoutThousands = (text: string) => text.replace(/(\d),(?=\d{3}\b)/g, '$1');
+/** "2*8 =", "2 x 8=": a calculation written out in a solution's prose, annotated or not. */
+const WRITTEN_CALCULATION = /(\d+) ?[-+×÷*/x] ?(\d+) ?=/g;
+const writesHeldOut = (text: string) => [...withoutThousands(text).matchAll(WRITTEN_CALCULATION)].some((m) => isHeldOut(`${m[1]} ${m[2]}`));
 
 interface Calculation {
   a: number;
@@ -58,9 +62,9 @@ export function gsm8kRecord(item: { question: string; answer: string }, index: n
   if (calcs === null || !/^\d+$/.test(final)) return 'format';
   if (calcs.length === 0 || calcs.length > maxCalculations) return 'calculations';
   if (calcs.at(-1)!.result !== Number(final)) return 'format';
-  if (containsHeldOut(withoutThousands(item.question)) || calcs.some((c) => isHeldOut(`${c.a} ${c.b}`))) return 'held out';
   const lines = calcs.map((c) => `${c.a} ${SYMBOL[c.op]} ${c.b} = ${c.result}${c.words && ` ${c.words}`}.`);
   const reasoning = solution.replace(ANNOTATION, '');
+  if (containsHeldOut(withoutThousands(item.question)) || [solution, reasoning, ...lines].some(writesHeldOut)) return 'held out';
   return {
     question: item.question,
     answer: item.answer,
