@@ -1,5 +1,6 @@
 // `npm run experiment`'s plan: records, eval sizes and the fine-tune's settings, shared by the
 // script, the held-out scan and the tests that check its training records.
+import { GSM8K_TEACHER_DEFAULTS } from '../src/lib/data/gsm8k-teacher';
 import { BUNDLED_PRESET } from '../src/lib/pipeline/defaults';
 
 export const EXPERIMENT_PLAN = {
@@ -14,7 +15,7 @@ export const EXPERIMENT_PLAN = {
   // src/lib/data/gsm8k-teacher.ts), the rest synthetic: real questions' phrasing is what the
   // templates lack (README, "Two more levers": the hand-written sets and GSM8K's
   // easy test items gain, three fine-tunes a side).
-  gsm8kTrain: { items: 1500, maxCalculations: 3 },
+  gsm8kTrain: { items: 1500, maxCalculations: GSM8K_TEACHER_DEFAULTS.maxCalculations },
   evalItems: 200,
   gsm8kItems: 200,
   // 512 tokens: the `full` strategy's longest examples (reasoning and answer) are not cut.

@@ -17,7 +17,9 @@ export interface Gsm8kTeacherOptions {
   limit: number;
 }
 
-export const GSM8K_TEACHER_DEFAULTS: Gsm8kTeacherOptions = { maxCalculations: 2, limit: Infinity };
+// Three calculations: about as many items as there are GSM8K items of one or two before the
+// held-out rule, and as long as the synthetic problems of difficulty 3.
+export const GSM8K_TEACHER_DEFAULTS: Gsm8kTeacherOptions = { maxCalculations: 3, limit: Infinity };
 
 /** Why an item was left out, counted for the log. */
 export type Gsm8kSkip = 'calculations' | 'format' | 'held out';
