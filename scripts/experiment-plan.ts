@@ -5,7 +5,7 @@ import { BUNDLED_PRESET } from '../src/lib/pipeline/defaults';
 
 export const EXPERIMENT_PLAN = {
   // One epoch of 1,200 steps of 8 per strategy: the paper's three padding-free fine-tunes and four
-  // evals in 22.4 minutes here (2026-12-06), about 30 on a day a third slower. Difficulty 3–4 needs
+  // evals in 22.7 minutes here (2026-12-06), about 30 on a day a third slower. Difficulty 3–4 needs
   // the updates (answer-only on the bundled model: 30.4% from 6,400 records, 57.6% from 9,600),
   // batches of 8 learn more per epoch than 16 (answer-only on 3,200 records: 64% against 60%), and
   // fresh records more than a second epoch.
@@ -13,8 +13,8 @@ export const EXPERIMENT_PLAN = {
   synthSeed: BUNDLED_PRESET.synth.seed,
   // Of those records, this many are GSM8K training items in the synthetic teacher's format (see
   // src/lib/data/gsm8k-teacher.ts), the rest synthetic: real questions' phrasing is what the
-  // templates lack (README, "Two more levers": the hand-written sets and GSM8K's
-  // easy test items gain, three fine-tunes a side).
+  // templates lack (README, "Two more levers": over three fine-tunes a side GSM8K's easy test
+  // items solved double, the hand-written sets move within chance).
   gsm8kTrain: { items: 1500, maxCalculations: GSM8K_TEACHER_DEFAULTS.maxCalculations },
   evalItems: 200,
   gsm8kItems: 200,
