@@ -1,7 +1,12 @@
 // `npm run experiment`'s plan: records, eval sizes and the fine-tune's settings, shared by the
 // script, the held-out scan and the tests that check its training records.
-import { GSM8K_TEACHER_DEFAULTS } from '../src/lib/data/gsm8k-teacher';
+import { GSM8K_TEACHER_DEFAULTS, gsm8kTeacher } from '../src/lib/data/gsm8k-teacher';
+import type { SynthRecord } from '../src/lib/data/synth';
+import { loadEvalDocs } from '../src/lib/eval/data';
 import { BUNDLED_PRESET } from '../src/lib/pipeline/defaults';
+
+/** Where the experiment reads GSM8K's training items by default (`--gsm8k-train`). */
+export const GSM8K_TRAIN_FILE = '../shared/data/gsm8k/train.jsonl';
 
 export const EXPERIMENT_PLAN = {
   // One epoch of 1,200 steps of 8 per strategy: the paper's three padding-free fine-tunes and four
@@ -25,3 +30,9 @@ export const EXPERIMENT_PLAN = {
 };
 
 export const EXPERIMENT_SMOKE_PLAN = { ...EXPERIMENT_PLAN, trainRecords: 16, gsm8kTrain: { ...EXPERIMENT_PLAN.gsm8kTrain, items: 4 }, evalItems: 8, gsm8kItems: 4, train: { ...EXPERIMENT_PLAN.train, maxSteps: 2 }, eval: { ...EXPERIMENT_PLAN.eval, maxNewTokens: 8 } };
+
+/** The GSM8K training items a plan trains on, read from `file` and written as the synthetic teacher writes. */
+export async function planGsm8kRecords(file: string, gsm8kTrain = EXPERIMENT_PLAN.gsm8kTrain): Promise<SynthRecord[]> {
+  const { docs } = await loadEvalDocs(file);
+  return gsm8kTeacher(docs, { maxCalculations: gsm8kTrain.maxCalculations, limit: gsm8kTrain.items }).records;
+}

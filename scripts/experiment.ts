@@ -13,14 +13,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseNumber } from '../cli/args';
 import { hardwareThreads } from '../models/wasm-threads';
-import { gsm8kTeacher } from '../src/lib/data/gsm8k-teacher';
 import { synthDataset, toJsonl, type SynthRecord } from '../src/lib/data/synth';
-import { loadEvalDocs } from '../src/lib/eval/data';
 import { STRATEGIES, type StrategyName } from '../src/lib/data/types';
 import { DEFAULT_MODEL_DIR } from '../src/lib/default-model';
 import { synthFileName, type EvalDataSource, type SynthSource } from '../src/lib/pipeline/sources';
 import type { ExperimentJob, LaneReply, LaneRequest } from './experiment-job';
-import { EXPERIMENT_PLAN, EXPERIMENT_SMOKE_PLAN } from './experiment-plan';
+import { EXPERIMENT_PLAN, EXPERIMENT_SMOKE_PLAN, GSM8K_TRAIN_FILE, planGsm8kRecords } from './experiment-plan';
 import { renderChart, renderTable, type ExperimentResults, type ExperimentRow } from './experiment-report';
 
 /**
@@ -38,7 +36,7 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: 'experiment' },
     gsm8k: { type: 'string', default: '../shared/data/gsm8k/test.jsonl' },
     // GSM8K's training items, some of them mixed into the fine-tunes' records (default: the plan's count).
-    'gsm8k-train': { type: 'string', default: '../shared/data/gsm8k/train.jsonl' },
+    'gsm8k-train': { type: 'string', default: GSM8K_TRAIN_FILE },
     'gsm8k-train-items': { type: 'string' },
     // Jobs run side by side, each in its own process: the tiny model gains 1.3× from a second wasm
     // thread but 1.5× from a second process on the same two cores. Default: one lane per core.
@@ -145,8 +143,7 @@ async function gsm8kTrainRecords(): Promise<SynthRecord[]> {
     log(`no GSM8K train file at ${args['gsm8k-train']}; the fine-tunes train on synthetic records only`);
     return [];
   }
-  const { docs } = await loadEvalDocs(path.resolve(args['gsm8k-train']!));
-  return gsm8kTeacher(docs, { maxCalculations, limit: Math.min(items, plan.trainRecords) }).records;
+  return planGsm8kRecords(path.resolve(args['gsm8k-train']!), { maxCalculations, items: Math.min(items, plan.trainRecords) });
 }
 
 async function main() {

@@ -8,11 +8,10 @@
 // training items (from ../shared, when it is there). Exits 1 on a find.
 // (tests/synth-overlap.test.ts checks the rule itself on smaller samples.)
 import { existsSync } from 'node:fs';
-import { gsm8kTeacher, withoutThousands } from '../src/lib/data/gsm8k-teacher';
+import { withoutThousands } from '../src/lib/data/gsm8k-teacher';
 import { pretrainCorpus, synthDataset, synthEvalSet } from '../src/lib/data/synth';
-import { loadEvalDocs } from '../src/lib/eval/data';
 import { DEFAULT_MODEL_RECIPE as R } from '../src/lib/default-model';
-import { EXPERIMENT_PLAN } from './experiment-plan';
+import { EXPERIMENT_PLAN, GSM8K_TRAIN_FILE, planGsm8kRecords } from './experiment-plan';
 
 const SCAN = { seeds: 16, evalItems: 300, trainRecords: EXPERIMENT_PLAN.trainRecords, difficulties: [[1, 2], [3, 4], [1, 4]] as [number, number][], longestRun: 8 };
 
@@ -74,10 +73,9 @@ const found =
   finds('pretraining, first phase', pretrainCorpus({ n: R.corpus.docs, seed: R.seed })) +
   finds('pretraining, second phase', pretrainCorpus({ n: R.continued.corpus.docs, seed: R.continued.seed, mix: R.continued.corpus.mix })) +
   finds(`training records (${SCAN.seeds} seeds of ${SCAN.trainRecords})`, seeds.flatMap((seed) => synthDataset({ n: SCAN.trainRecords, seed }).map((r) => `${r.question}\n${r.answer}\n${r.generation}`)));
-const GSM8K_TRAIN = '../shared/data/gsm8k/train.jsonl';
 let foundInGsm8k = 0;
-if (existsSync(GSM8K_TRAIN)) {
-  const { records } = gsm8kTeacher((await loadEvalDocs(GSM8K_TRAIN)).docs, { maxCalculations: EXPERIMENT_PLAN.gsm8kTrain.maxCalculations, limit: EXPERIMENT_PLAN.gsm8kTrain.items });
+if (existsSync(GSM8K_TRAIN_FILE)) {
+  const records = await planGsm8kRecords(GSM8K_TRAIN_FILE);
   foundInGsm8k = finds(`the experiment's GSM8K training items (${records.length})`, records.map((r) => withoutThousands(`${r.question}\n${r.answer}\n${r.generation}`)));
-} else console.log(`no ${GSM8K_TRAIN}: the experiment's GSM8K training items were not scanned`);
+} else console.log(`no ${GSM8K_TRAIN_FILE}: the experiment's GSM8K training items were not scanned`);
 process.exit(found + foundInGsm8k === 0 ? 0 : 1);

@@ -5,8 +5,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EXPERIMENT_PLAN } from '../scripts/experiment-plan';
-import { gsm8kTeacher } from '../src/lib/data/gsm8k-teacher';
+import { EXPERIMENT_PLAN, planGsm8kRecords } from '../scripts/experiment-plan';
 import { parseDifficulty, synthDataset } from '../src/lib/data/synth';
 import { loadEvalDocs } from '../src/lib/eval/data';
 import { DATA_FORM_DEFAULTS, DEMO_DEFAULTS, EVAL_FORM_DEFAULTS } from '../src/lib/lab-defaults';
@@ -37,9 +36,7 @@ describe('hand-written problem sets', () => {
     const experiment = { n: EXPERIMENT_PLAN.trainRecords, seed: EXPERIMENT_PLAN.synthSeed };
     const demo = { n: DEMO_DEFAULTS.trainRecords, seed: DATA_FORM_DEFAULTS.synthSeed, difficulty: parseDifficulty(EVAL_FORM_DEFAULTS.difficulty) };
     // And the experiment's GSM8K training items, where ../shared holds them.
-    const gsm8k = hasShared('data', 'gsm8k', 'train.jsonl')
-      ? gsm8kTeacher((await loadEvalDocs(sharedPath('data', 'gsm8k', 'train.jsonl'))).docs, { maxCalculations: EXPERIMENT_PLAN.gsm8kTrain.maxCalculations, limit: EXPERIMENT_PLAN.gsm8kTrain.items }).records
-      : [];
+    const gsm8k = hasShared('data', 'gsm8k', 'train.jsonl') ? await planGsm8kRecords(sharedPath('data', 'gsm8k', 'train.jsonl')) : [];
     const training = new Set([...synthDataset(experiment), ...synthDataset(demo), ...gsm8k].map((r) => r.question));
     expect(questions.filter((q) => training.has(q))).toEqual([]);
   });
