@@ -1,9 +1,9 @@
 // `npm run experiment`'s plan: records, eval sizes and the fine-tune's settings, shared by the
 // script, the held-out scan and the tests that check its training records.
-import { GSM8K_TEACHER_DEFAULTS, gsm8kTeacher } from '../src/lib/data/gsm8k-teacher';
+import { GSM8K_TEACHER_DEFAULTS } from '../src/lib/data/gsm8k-teacher';
 import type { SynthRecord } from '../src/lib/data/synth';
-import { loadEvalDocs } from '../src/lib/eval/data';
 import { BUNDLED_PRESET } from '../src/lib/pipeline/defaults';
+import { gsm8kTrainRecords } from '../src/lib/pipeline/sources';
 
 /** Where the experiment reads GSM8K's training items by default (`--gsm8k-train`). */
 export const GSM8K_TRAIN_FILE = '../shared/data/gsm8k/train.jsonl';
@@ -33,6 +33,5 @@ export const EXPERIMENT_SMOKE_PLAN = { ...EXPERIMENT_PLAN, trainRecords: 16, gsm
 
 /** The GSM8K training items a plan trains on, read from `file` and written as the synthetic teacher writes. */
 export async function planGsm8kRecords(file: string, gsm8kTrain = EXPERIMENT_PLAN.gsm8kTrain): Promise<SynthRecord[]> {
-  const { docs } = await loadEvalDocs(file);
-  return gsm8kTeacher(docs, { maxCalculations: gsm8kTrain.maxCalculations, limit: gsm8kTrain.items }).records;
+  return (await gsm8kTrainRecords({ ...gsm8kTrain, url: file })).records;
 }

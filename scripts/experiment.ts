@@ -13,12 +13,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseNumber } from '../cli/args';
 import { hardwareThreads } from '../models/wasm-threads';
-import { synthDataset, toJsonl, type SynthRecord } from '../src/lib/data/synth';
 import { STRATEGIES, type StrategyName } from '../src/lib/data/types';
 import { DEFAULT_MODEL_DIR } from '../src/lib/default-model';
-import { synthFileName, type EvalDataSource, type SynthSource } from '../src/lib/pipeline/sources';
+import { synthTrainFile, type EvalDataSource, type Gsm8kTrainItems, type SynthTrainSource } from '../src/lib/pipeline/sources';
 import type { ExperimentJob, LaneReply, LaneRequest } from './experiment-job';
-import { EXPERIMENT_PLAN, EXPERIMENT_SMOKE_PLAN, GSM8K_TRAIN_FILE, planGsm8kRecords } from './experiment-plan';
+import { EXPERIMENT_PLAN, EXPERIMENT_SMOKE_PLAN, GSM8K_TRAIN_FILE } from './experiment-plan';
 import { renderChart, renderTable, type ExperimentResults, type ExperimentRow } from './experiment-report';
 
 /**
@@ -135,15 +134,15 @@ async function runJobs(jobs: ExperimentJob[], lanes: number, onRow: (row: Experi
   return results;
 }
 
-/** The plan's GSM8K training items as the synthetic teacher writes them; none when the file is missing. */
-async function gsm8kTrainRecords(): Promise<SynthRecord[]> {
+/** The plan's GSM8K training items (a file in GSM8K's schema, and how many); none when the file is missing. */
+function gsm8kTrainSpec(): Gsm8kTrainItems | null {
   const { items, maxCalculations } = plan.gsm8kTrain;
-  if (items === 0) return [];
+  if (items === 0) return null;
   if (!existsSync(args['gsm8k-train']!)) {
     log(`no GSM8K train file at ${args['gsm8k-train']}; the fine-tunes train on synthetic records only`);
-    return [];
+    return null;
   }
-  return planGsm8kRecords(path.resolve(args['gsm8k-train']!), { maxCalculations, items: Math.min(items, plan.trainRecords) });
+  return { url: path.resolve(args['gsm8k-train']!), maxCalculations, items: Math.min(items, plan.trainRecords) };
 }
 
 async function main() {
@@ -156,12 +155,13 @@ async function main() {
   const synth: EvalDataSource = { kind: 'synth', n: plan.evalItems, seed: plan.synthSeed };
   const gsm8k: EvalDataSource | null = existsSync(args.gsm8k!) ? { kind: 'url', url: path.resolve(args.gsm8k!) } : null;
   if (!gsm8k) log(`no GSM8K test file at ${args.gsm8k}; the GSM8K column is left out`);
-  const real = await gsm8kTrainRecords();
-  const trainData: SynthSource = { kind: 'synth', n: plan.trainRecords - real.length, seed: plan.synthSeed };
+  const gsm8kTrain = gsm8kTrainSpec();
+  const trainData: SynthTrainSource = { kind: 'synth', n: plan.trainRecords - (gsm8kTrain?.items ?? 0), seed: plan.synthSeed, ...(gsm8kTrain && { gsm8kTrain }) };
   // The train data as a file, so that each run's run.json names it.
-  const trainFile = path.join(work, `${synthFileName(trainData).replace(/\.jsonl$/, '')}${real.length ? `-gsm8k${real.length}` : ''}.jsonl`);
-  writeFileSync(trainFile, toJsonl([...synthDataset(trainData), ...real]));
-  log(`training records: ${trainData.n} synthetic, ${real.length} GSM8K training items`);
+  const { file, gsm8kItems } = await synthTrainFile(trainData, { log });
+  const trainFile = path.join(work, file.name);
+  writeFileSync(trainFile, new Uint8Array(await file.arrayBuffer()));
+  log(`training records: ${trainData.n} synthetic, ${gsm8kItems} GSM8K training items`);
 
   const names = ['base (no fine-tuning)', ...strategies];
   // Longest first, so that the lanes finish together: `full` trains on the most tokens.
@@ -193,7 +193,7 @@ async function main() {
     command: ['npm run experiment', ...(flags.length ? ['--', ...flags] : [])].join(' '),
     model: args.model!,
     plan: { ...plan, lanes, threadsPerLane: threads },
-    trainData: { synthetic: trainData.n, gsm8kTrain: real.length },
+    trainData: { synthetic: trainData.n, gsm8kTrain: gsm8kItems },
     promptStyle: done[0].promptStyle,
     rows: names.map((name) => byName.get(name)!.row),
     seconds: (Date.now() - started) / 1000,

@@ -117,6 +117,6 @@ describe('cli data', () => {
     writeFileSync(gsm8k, `${JSON.stringify(items[0])}\n{"question": "no answer"}\n`);
     const bad = await cli('synth', '--n', '5', '--gsm8k-train', gsm8k, '--out', out);
     expect(bad.code).not.toBe(0);
-    expect(bad.stderr).toMatch(/--gsm8k-train .*gsm8k-train\.jsonl, line 2: .*fix or remove/);
+    expect(bad.stderr).toMatch(/gsm8k-train\.jsonl, line 2: .*fix or remove/);
   });
 });

@@ -4,13 +4,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromPretrained, type Pretrained } from '../models/from-pretrained';
 import { gsm8kHubUrl, loadEvalDocs, synthEvalDocs } from '../src/lib/eval/data';
 import { runEval, writeEvalOutputs } from '../src/lib/eval/runner';
 import { nodeFolderStore } from '../src/lib/storage/node-store';
 import { cli, lastJson } from './helpers/cli';
+import { writeGsm8kSplit } from './helpers/gsm8k-hub';
 import { startHubServer, type HubServer } from './helpers/hub-server';
 import { sharedPath, sharedRequirement, skipUnless } from './helpers/shared';
 import { useBackend } from './helpers/tf';
@@ -39,14 +39,8 @@ afterAll(async () => {
 async function setUp() {
   writeTinyModelFolder(modelDir, { withTokenizer: true });
   loaded = await fromPretrained(modelDir, { log: () => {} });
-  // openai/gsm8k's layout on the hub: datasets/openai/gsm8k/resolve/main/main/test-….parquet
   const rows = readFileSync(testFile, 'utf8').trim().split('\n').slice(0, 30).map((l) => JSON.parse(l));
-  const parquetDir = path.join(tmp, 'hub', 'main');
-  mkdirSync(parquetDir, { recursive: true });
-  writeFileSync(
-    path.join(parquetDir, 'test-00000-of-00001.parquet'),
-    new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'question', data: rows.map((r) => r.question) }, { name: 'answer', data: rows.map((r) => r.answer) }] })),
-  );
+  writeGsm8kSplit(path.join(tmp, 'hub'), 'test', rows);
   hub = await startHubServer({ 'datasets/openai/gsm8k': path.join(tmp, 'hub') });
 }
 

@@ -38,7 +38,7 @@ describe('advice after a failure', () => {
   it('points network failures at the address, step by step', () => {
     expect(adviceFor('Could not reach http://127.0.0.1:1/x.jsonl: Failed to fetch. Check the address and your network connection.', 'eval')).toMatch(/eval data URL/);
     expect(adviceFor('https://huggingface.co/a/b/resolve/main/config.json: HTTP 404, no file at this address. Check the URL.', 'load')).toMatch(/model id or URL in step 1.*Hub options/);
-    expect(adviceFor('NetworkError when attempting to fetch resource.', 'data')).toMatch(/data URL in step 2/);
+    expect(adviceFor('NetworkError when attempting to fetch resource.', 'data')).toMatch(/data URL in step 2.*Real questions to 0 to work offline/);
     expect(adviceFor('neither model.safetensors nor model.safetensors.index.json was found in hub model a/b@main', 'load')).toMatch(/config\.json and model\.safetensors/);
   });
 

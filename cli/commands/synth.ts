@@ -3,10 +3,10 @@
 import { writeFileSync } from 'node:fs';
 import { command, UsageError } from '../args';
 import { log } from '../load';
-import { GSM8K_TEACHER_DEFAULTS, gsm8kTeacher } from '../../src/lib/data/gsm8k-teacher';
-import { parseDifficulty, synthDataset, synthEvalSet, toJsonl } from '../../src/lib/data/synth';
-import { loadEvalDocs } from '../../src/lib/eval/data';
+import { GSM8K_TEACHER_DEFAULTS } from '../../src/lib/data/gsm8k-teacher';
+import { parseDifficulty, synthEvalSet, toJsonl } from '../../src/lib/data/synth';
 import { EVAL_DATA_DEFAULTS } from '../../src/lib/pipeline/defaults';
+import { synthTrainFile } from '../../src/lib/pipeline/sources';
 
 /** --difficulty's value, with the flag named in the error. */
 export function parseDifficultyFlag(text: string): number | [number, number] {
@@ -42,9 +42,10 @@ human solution as "answer" and reasoning, one concise line per calculation), tho
   async run(v) {
     const { n, seed, out } = v;
     const difficulty = v.difficulty ? parseDifficultyFlag(v.difficulty) : undefined;
-    const real = v['gsm8k-train'] ? await gsm8kRecords(v['gsm8k-train'], v['gsm8k-items'] ?? Infinity, v['gsm8k-max-calculations']) : [];
-    writeFileSync(out, toJsonl([...synthDataset({ n, seed, difficulty }), ...real]));
-    log(`wrote ${n} train records${real.length ? ` and ${real.length} GSM8K training items` : ''} to ${out}`);
+    const gsm8kTrain = v['gsm8k-train'] && { url: v['gsm8k-train'], items: v['gsm8k-items'] ?? Infinity, maxCalculations: v['gsm8k-max-calculations'] };
+    const { file, gsm8kItems } = await synthTrainFile({ kind: 'synth', n, seed, difficulty, ...(gsm8kTrain && { gsm8kTrain }) }, { log });
+    writeFileSync(out, new Uint8Array(await file.arrayBuffer()));
+    log(`wrote ${n} train records${gsm8kItems ? ` and ${gsm8kItems} GSM8K training items` : ''} to ${out}`);
     if (v['eval-out']) {
       const evalN = v['eval-n'];
       writeFileSync(v['eval-out'], toJsonl(synthEvalSet({ n: evalN, seed, difficulty })));
@@ -52,19 +53,3 @@ human solution as "answer" and reasoning, one concise line per calculation), tho
     }
   },
 });
-
-/** GSM8K items from `file` as the teacher writes them, with what was left out logged. */
-async function gsm8kRecords(file: string, limit: number, maxCalculations: number) {
-  const { docs, skipped: unreadable } = await loadEvalDocs(file);
-  if (unreadable.length) {
-    const [first] = unreadable;
-    throw new Error(`--gsm8k-train ${file}, line ${first.line}: ${first.reason}; ${unreadable.length} such line(s): fix or remove them (GSM8K's schema: {"question", "answer" ending "#### N"})`);
-  }
-  const { records, skipped } = gsm8kTeacher(docs, { limit, maxCalculations });
-  const looked = records.length + skipped.calculations + skipped.format + skipped['held out'];
-  log(
-    `GSM8K items: ${records.length} kept of the first ${looked} of ${docs.length}; left out: ${skipped.calculations} of none or more than ${maxCalculations} calculations, ` +
-      `${skipped.format} that one-operation whole-number lines cannot state, ${skipped['held out']} stating a held-out tuple`,
-  );
-  return records;
-}

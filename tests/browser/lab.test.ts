@@ -24,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_DIR, DEFAULT_MODEL_URL_PATH } from '../../src/lib/default-model';
 import { writeParquetArrowRs } from '../helpers/arrow-parquet';
 import { chromiumRequirement, launchChromium, type LaunchedChromium } from '../helpers/chromium';
+import { writeGsm8kSplit, type Gsm8kItem } from '../helpers/gsm8k-hub';
 import { startHubServer, type HubServer } from '../helpers/hub-server';
 import { skipSuiteUnless } from '../helpers/shared';
 import { REPO_ROOT, startPreviewServer } from '../helpers/vite-server';
@@ -34,6 +35,15 @@ import { fill, inViewport, openStep, readSynthData, recordedTexts, recordTexts, 
 // threads and the other test files share them with the page, twelve runs saw 60–322 ms. A frozen
 // page (the failure this guards against: compute on the main thread) stalls for seconds.
 const LONG_TASK_LIMIT_MS = 600;
+/** In GSM8K's schema: the first two are written as the teacher writes; the third is not (7.5 is not whole). */
+const GSM8K_TRAIN_ITEMS: Gsm8kItem[] = [
+  { question: 'A baker made 36 rolls in the morning and 27 in the afternoon. How many rolls did the baker make?', answer: 'The baker made 36+27=<<36+27=63>>63 rolls.\n#### 63' },
+  { question: 'A rope is 7.5 meters long. How long are 2 ropes?', answer: 'They are 7.5*2=<<7.5*2=15>>15 meters long.\n#### 15' },
+  {
+    question: 'Tom has 5 boxes with 14 marbles in each box. He gives away 9 marbles. How many marbles does Tom have left?',
+    answer: 'Tom has 5*14=<<5*14=70>>70 marbles.\nHe has 70-9=<<70-9=61>>61 marbles left.\n#### 61',
+  },
+];
 const TINY_DEMO = { 'Training records': '48', 'Training steps': '3', 'Eval items': '6', 'Tokens per answer': '12' };
 /**
  * Mistral 7B's config grown to about 400B parameters: its estimate (over 1.5 TB) is above what any
@@ -69,7 +79,9 @@ describe('the lab, production build, in chromium', () => {
     // A stand-in hub with a huge model's config.json and no weights.
     hubDir = mkdtempSync(path.join(os.tmpdir(), 'distill-big-model-'));
     writeFileSync(path.join(hubDir, 'config.json'), JSON.stringify(BIG_CONFIG));
-    hub = await startHubServer({ 'test/big-model': hubDir });
+    // And openai/gsm8k's train split, three items in its layout, for the Data step's real questions.
+    writeGsm8kSplit(path.join(hubDir, 'gsm8k'), 'train', GSM8K_TRAIN_ITEMS);
+    hub = await startHubServer({ 'test/big-model': hubDir, 'datasets/openai/gsm8k': path.join(hubDir, 'gsm8k') });
     server = await startPreviewServer();
     browser = await launchChromium({ webgpu: true });
     await browser.context.addInitScript(LONG_TASK_RECORDER);
@@ -470,6 +482,22 @@ describe('the lab, production build, in chromium', () => {
     await waitForModel(page);
     expect(await page.getByText(good.id).count()).toBe(0);
     expect(await damaged.count()).toBe(0);
+    expect(errorsSince(errorsFrom)).toEqual([]);
+  });
+
+  it("adds real questions from the hub's openai/gsm8k after the synthetic records", { timeout: 120_000 }, async () => {
+    const { page } = browser!;
+    const errorsFrom = browser!.consoleErrors.length;
+    await page.goto(`${server!.url}/?${new URLSearchParams({ backend: 'wasm', endpoint: hub!.url })}`);
+    await waitForModel(page);
+    await openStep(page, 'Data');
+    await fill(page, { Records: 4, 'Real questions (GSM8K)': 5 });
+    await page.getByRole('button', { name: 'Read the data' }).click();
+    // Two of the three items are kept (one has a decimal), after the 4 synthetic records.
+    await expect(page.getByTestId('data-summary').filter({ hasText: 'gsm8k2.jsonl' }).innerText({ timeout: 60_000 })).resolves.toMatch(/Records read\s+6/);
+    await expect(page.getByText(/^GSM8K items: 2 kept of the first 3 of 3; left out: .*1 that one-operation whole-number lines cannot state/).count()).resolves.toBe(1);
+    expect(hub!.requests).toContain('/datasets/openai/gsm8k/resolve/main/main/train-00000-of-00001.parquet');
+    expect(await page.getByRole('alert').count()).toBe(0);
     expect(errorsSince(errorsFrom)).toEqual([]);
   });
 

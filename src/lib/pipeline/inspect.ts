@@ -12,6 +12,7 @@ export interface InspectSpec {
   data: TrainDataSource;
   /** The model whose tokenizer and chat template measure the examples. */
   model?: ModelSource;
+  /** The hub that serves the model and openai/gsm8k's real questions. */
   endpoint?: string;
   maxLength: number;
   /** Default 'auto': the chat template when the tokenizer has one. */
@@ -35,12 +36,13 @@ async function asFile(source: File | string): Promise<File> {
 }
 
 export async function runDataInspection(spec: InspectSpec, post: (event: InspectEvent) => void): Promise<void> {
-  const file = await asFile(trainDataFile(spec.data) as File | string);
+  const log = (line: string) => post({ type: 'data-log', line });
+  const file = await asFile((await trainDataFile(spec.data, { endpoint: spec.endpoint, log })) as File | string);
   let tokenizer = null;
   if (spec.model !== undefined) {
     const files = await resolveSource(spec.model, { endpoint: spec.endpoint });
     tokenizer = await loadTokenizer(files);
-    if (!tokenizer) post({ type: 'data-log', line: `${files.description} has no tokenizer.json: lengths are in characters` });
+    if (!tokenizer) log(`${files.description} has no tokenizer.json: lengths are in characters`);
   }
   const style = resolvePromptStyle(tokenizer, spec.promptStyle);
   const inspection = await inspectData(file, { tokenizer, style, maxLength: spec.maxLength, limit: spec.limit });

@@ -1,10 +1,11 @@
 // Where a pipeline's data comes from, for training and for evaluation, and how each source is
 // turned into something the readers take (a path, a URL, a site path or a File). One set of
 // kinds for the page, the CLI and the experiment.
+import { GSM8K_TEACHER_DEFAULTS, gsm8kTeacher } from '../data/gsm8k-teacher';
 import type { DataSource } from '../data/readers';
-import { describeSource } from '../data/readers';
-import { synthDataset, toJsonl } from '../data/synth';
-import { gsm8kHubUrl, synthEvalDocs } from '../eval/data';
+import { DataSourceError, describeSource } from '../data/readers';
+import { synthDataset, toJsonl, type SynthRecord } from '../data/synth';
+import { gsm8kHubUrl, loadEvalDocs, synthEvalDocs } from '../eval/data';
 import type { EvalDoc } from '../eval/tasks';
 
 export type Difficulty = number | [number, number];
@@ -17,9 +18,24 @@ export interface SynthSource {
   difficulty?: Difficulty;
 }
 
+/** Real questions beside the synthetic teacher's: GSM8K training items written as it writes them (data/gsm8k-teacher.ts). */
+export interface Gsm8kTrainItems {
+  /** At most this many, in the file's order. */
+  items: number;
+  /** Keep items of at most this many calculations (default GSM8K_TEACHER_DEFAULTS). */
+  maxCalculations?: number;
+  /** A file in GSM8K's schema (a URL, a path on this site, or a file path in Node); openai/gsm8k's train split on the hub when left out. */
+  url?: string;
+}
+
+/** The synthetic teacher's records, then `gsm8kTrain`'s real questions after them. */
+export interface SynthTrainSource extends SynthSource {
+  gsm8kTrain?: Gsm8kTrainItems;
+}
+
 /** Distilled training data: the synthetic teacher, or a JSONL, JSON or Parquet file. */
 export type TrainDataSource =
-  | SynthSource
+  | SynthTrainSource
   /** An http(s) URL, a path on this site (browser) or a file path (Node). */
   | { kind: 'url'; url: string }
   | { kind: 'file'; file: File };
@@ -37,16 +53,57 @@ export type EvalDataSource =
 const difficultyText = (d: Difficulty | undefined) => (d === undefined ? '' : Array.isArray(d) ? d.join('-') : String(d));
 
 /** The synthetic data's file name says how to make it again. */
-export function synthFileName(data: SynthSource): string {
+export function synthFileName(data: SynthSource, gsm8kItems = 0): string {
   const d = difficultyText(data.difficulty);
-  return `synth-n${data.n}-seed${data.seed}${d && `-d${d}`}.jsonl`;
+  return `synth-n${data.n}-seed${data.seed}${d && `-d${d}`}${gsm8kItems ? `-gsm8k${gsm8kItems}` : ''}.jsonl`;
+}
+
+export interface SourceOptions {
+  /** The hub that serves openai/gsm8k (DEFAULT_HUB_ENDPOINT when left out). */
+  endpoint?: string;
+  log?: (line: string) => void;
+}
+
+/**
+ * GSM8K items as the synthetic teacher writes them, and a line saying what was left out and why.
+ * Throws, naming the file and line, when an item cannot be read: a bad line is not skipped quietly.
+ */
+export async function gsm8kTrainRecords(spec: Gsm8kTrainItems, opts: SourceOptions = {}): Promise<{ records: SynthRecord[]; report: string }> {
+  const source = spec.url ?? gsm8kHubUrl('train', opts.endpoint);
+  const maxCalculations = spec.maxCalculations ?? GSM8K_TEACHER_DEFAULTS.maxCalculations;
+  const { docs, skipped: unreadable } = await loadEvalDocs(source).catch((e: unknown) => {
+    // From the hub, say which setting needs the network: the synthetic records alone do not.
+    if (spec.url !== undefined || !(e instanceof DataSourceError)) throw e;
+    throw new DataSourceError(`${e.message} GSM8K's training items (real questions) come from the hub; to train offline, add none.`);
+  });
+  if (unreadable.length) {
+    const [first] = unreadable;
+    throw new DataSourceError(
+      `${describeSource(source)}, line ${first.line}: ${first.reason}; ${unreadable.length} such line(s): fix or remove them (GSM8K's schema: {"question", "answer" ending "#### N"})`,
+    );
+  }
+  const { records, skipped } = gsm8kTeacher(docs, { limit: spec.items, maxCalculations });
+  const looked = records.length + skipped.calculations + skipped.format + skipped['held out'];
+  const report =
+    `GSM8K items: ${records.length} kept of the first ${looked} of ${docs.length}; left out: ${skipped.calculations} of none or more than ${maxCalculations} calculations, ` +
+    `${skipped.format} that one-operation whole-number lines cannot state, ${skipped['held out']} stating a held-out tuple`;
+  return { records, report };
+}
+
+/** The synthetic teacher's records and any real questions, as one JSONL File, and how many of them are GSM8K's. */
+export async function synthTrainFile(data: SynthTrainSource, opts: SourceOptions = {}): Promise<{ file: File; gsm8kItems: number }> {
+  const real = data.gsm8kTrain ? await gsm8kTrainRecords(data.gsm8kTrain, opts) : null;
+  if (real) opts.log?.(real.report);
+  const records = real?.records ?? [];
+  const file = new File([toJsonl([...synthDataset(data), ...records])], synthFileName(data, records.length), { type: 'application/jsonl' });
+  return { file, gsm8kItems: records.length };
 }
 
 /** The training data as the readers take it; the synthetic teacher's records become a JSONL File. */
-export function trainDataFile(data: TrainDataSource): DataSource {
+export async function trainDataFile(data: TrainDataSource, opts: SourceOptions = {}): Promise<DataSource> {
   switch (data.kind) {
     case 'synth':
-      return new File([toJsonl(synthDataset(data))], synthFileName(data), { type: 'application/jsonl' });
+      return (await synthTrainFile(data, opts)).file;
     case 'url':
       return data.url;
     case 'file':

@@ -25,7 +25,7 @@ const MEMORY_ADVICE: Record<FailureContext, string> = {
 
 const NETWORK_ADVICE: Record<FailureContext, string> = {
   load: 'Check the model id or URL in step 1, and under Hub options the endpoint and revision; the folder needs config.json and model.safetensors. Check that this browser is online.',
-  data: 'Check the data URL in step 2 (open it in a new tab to see that it downloads), and that this browser is online.',
+  data: 'Check the data URL in step 2 (open it in a new tab to see that it downloads), or for Real questions (GSM8K) the hub endpoint in step 1, and that this browser is online; set Real questions to 0 to work offline.',
   train: 'Check that the model in step 1 and the data in step 2 still load (their URL, hub id and endpoint), and that this browser is online.',
   eval: 'Check the eval data URL (or the hub endpoint in step 1 for GSM8K), and that this browser is online; or evaluate on the synthetic problems.',
   teach: "Check the questions' URL (or the hub endpoint in step 1 for GSM8K), and that this browser is online; or use the synthetic teacher's questions.",

@@ -17,6 +17,8 @@ export const dataForm = $state({
   synthN: DATA_FORM_DEFAULTS.synthN,
   synthSeed: DATA_FORM_DEFAULTS.synthSeed,
   difficulty: DATA_FORM_DEFAULTS.difficulty,
+  /** GSM8K training items from the hub after the synthetic records; 0 for none. */
+  gsm8kItems: DATA_FORM_DEFAULTS.gsm8kItems,
   url: '',
   file: null as File | null,
   maxLength: DATA_FORM_DEFAULTS.maxLength,
@@ -25,7 +27,13 @@ export const dataForm = $state({
 function sourceFromForm(): TrainDataSource {
   switch (dataForm.kind) {
     case 'synth':
-      return { kind: 'synth', n: dataForm.synthN, seed: dataForm.synthSeed, difficulty: parseDifficulty(dataForm.difficulty) };
+      return {
+        kind: 'synth',
+        n: dataForm.synthN,
+        seed: dataForm.synthSeed,
+        difficulty: parseDifficulty(dataForm.difficulty),
+        ...(dataForm.gsm8kItems > 0 && { gsm8kTrain: { items: dataForm.gsm8kItems } }),
+      };
     case 'url':
       if (!dataForm.url.trim()) throw new Error('Enter the URL of a JSONL, JSON or Parquet file.');
       return { kind: 'url', url: dataForm.url.trim() };

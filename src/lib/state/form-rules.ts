@@ -60,6 +60,7 @@ export const LORA_RULES = {
 export const DATA_SYNTH_RULES = {
   synthN: { integer: true, min: 1, max: 100_000 },
   synthSeed: whole(),
+  gsm8kItems: whole(),
 } satisfies Record<string, NumberRule>;
 
 export const DATA_RULES = {
