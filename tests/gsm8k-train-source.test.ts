@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gsm8kTeacher } from '../src/lib/data/gsm8k-teacher';
+import { GSM8K_TEACHER_DEFAULTS, gsm8kTeacher } from '../src/lib/data/gsm8k-teacher';
 import { synthDataset, toJsonl } from '../src/lib/data/synth';
 import { runDataInspection } from '../src/lib/pipeline/inspect';
 import { gsm8kTrainRecords, synthFileName, type SynthTrainSource } from '../src/lib/pipeline/sources';
@@ -48,7 +48,7 @@ describe('real questions in the training data', () => {
     const events = await inspect(data, hub.url);
     const done = events.find((e) => e.type === 'data-inspected');
     if (done?.type !== 'data-inspected') throw new Error(`no data-inspected event among ${JSON.stringify(events)}`);
-    const real = gsm8kTeacher(rows, { limit: 5, maxCalculations: 3 }).records;
+    const real = gsm8kTeacher(rows, { ...GSM8K_TEACHER_DEFAULTS, limit: 5 }).records;
     expect(real).toHaveLength(5);
     expect(await done.file.text()).toBe(toJsonl([...synthDataset(data), ...real]));
     expect(done.file.name).toBe(synthFileName(data, 5));
