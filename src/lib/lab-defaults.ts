@@ -11,7 +11,7 @@ export const DATA_FORM_DEFAULTS = {
   synthN: BUNDLED_PRESET.synth.n,
   synthSeed: BUNDLED_PRESET.synth.seed,
   difficulty: BUNDLED_PRESET.synth.difficulty,
-  // None: the page works offline, and GSM8K's items come from the hub (the experiment adds 1,500).
+  // None: the page works offline, and GSM8K's items come from the hub (the experiment adds 1,936).
   gsm8kItems: 0,
   /** Tokens per example; longer ones are cut. */
   maxLength: BUNDLED_PRESET.train.maxLength,
