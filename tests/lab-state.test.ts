@@ -7,7 +7,22 @@ import { RunStore } from '../src/lib/runs/store';
 import { adviceFor, WASM_ADVICE } from '../src/lib/state/advice';
 import { fieldMapFromText } from '../src/lib/state/field-map-text';
 import { DATA_FILE_TYPES, EVAL_FILE_TYPES, rejectedFilesMessage } from '../src/lib/state/file-types';
-import { DEMO_RULES, invalidFields, numberProblem, TRAIN_RULES } from '../src/lib/state/form-rules';
+import { DATA_FORM_DEFAULTS, DEMO_DEFAULTS, EVAL_FORM_DEFAULTS, SUMMARIZE_FORM_DEFAULTS, TEACH_FORM_DEFAULTS, TRAIN_FORM_DEFAULTS } from '../src/lib/lab-defaults';
+import {
+  DATA_RULES,
+  DATA_SYNTH_RULES,
+  DEMO_RULES,
+  EVAL_RULES,
+  EVAL_SYNTH_RULES,
+  invalidFields,
+  LORA_RULES,
+  numberProblem,
+  SUMMARIZE_RULES,
+  TEACH_LIMIT_RULES,
+  TEACH_RULES,
+  TEACH_SYNTH_RULES,
+  TRAIN_RULES,
+} from '../src/lib/state/form-rules';
 import { demoStatus, evalProgressText } from '../src/lib/state/status-text';
 import { memoryStore } from '../src/lib/storage/memory-store';
 
@@ -95,6 +110,18 @@ describe('number fields', () => {
   it('lists the fields that keep a form from starting', () => {
     expect(invalidFields({ trainRecords: 600, trainSteps: null, evalItems: 50, maxNewTokens: 0 }, DEMO_RULES)).toEqual(['trainSteps', 'maxNewTokens']);
     expect(invalidFields({ trainRecords: 600, trainSteps: 40, evalItems: 50, maxNewTokens: 160 }, DEMO_RULES)).toEqual([]);
+  });
+
+  it("every form starts with its defaults valid: no Start button is disabled on a fresh page", () => {
+    const forms: [string, object, object][] = [
+      ['data', DATA_FORM_DEFAULTS, { ...DATA_RULES, ...DATA_SYNTH_RULES }],
+      ['train', TRAIN_FORM_DEFAULTS, { ...TRAIN_RULES, ...LORA_RULES }],
+      ['eval', EVAL_FORM_DEFAULTS, { ...EVAL_RULES, ...EVAL_SYNTH_RULES }],
+      ['teacher', TEACH_FORM_DEFAULTS, { ...TEACH_RULES, ...TEACH_SYNTH_RULES, ...TEACH_LIMIT_RULES }],
+      ['summarizer', SUMMARIZE_FORM_DEFAULTS, SUMMARIZE_RULES],
+      ['demo', DEMO_DEFAULTS, DEMO_RULES],
+    ];
+    for (const [name, defaults, rules] of forms) expect(invalidFields(defaults, rules), name).toEqual([]);
   });
 });
 

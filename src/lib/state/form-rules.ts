@@ -26,8 +26,11 @@ export function numberProblem(value: unknown, rule: NumberRule = {}): string | n
 
 export type Rules<F> = Partial<Record<keyof F & string, NumberRule>>;
 
-/** The fields of `form` whose values break their rule, in the rules' order. */
-export function invalidFields<F extends object>(form: F, rules: Rules<F>): (keyof F & string)[] {
+/**
+ * The fields of `form` whose values break their rule, in the rules' order. A rule for a field the
+ * form lacks is a type error: it would read as empty and block the form for good.
+ */
+export function invalidFields<F extends object, R extends Rules<F>>(form: F, rules: R & Record<Exclude<keyof R, keyof F>, never>): (keyof F & string)[] {
   return (Object.keys(rules) as (keyof F & string)[]).filter((key) => numberProblem(form[key], rules[key]) !== null);
 }
 
@@ -57,9 +60,14 @@ export const LORA_RULES = {
   loraAlpha: { above: 0 },
 } satisfies Record<string, NumberRule>;
 
-export const DATA_SYNTH_RULES = {
+/** The synthetic teacher's size and seed, in the Data step and in the teacher's questions. */
+const SYNTH_RULES = {
   synthN: { integer: true, min: 1, max: 100_000 },
   synthSeed: whole(),
+} satisfies Record<string, NumberRule>;
+
+export const DATA_SYNTH_RULES = {
+  ...SYNTH_RULES,
   gsm8kItems: whole(),
 } satisfies Record<string, NumberRule>;
 
@@ -94,7 +102,7 @@ export const TEACH_RULES = {
   seed: whole(),
 } satisfies Record<string, NumberRule>;
 
-export const TEACH_SYNTH_RULES = DATA_SYNTH_RULES;
+export const TEACH_SYNTH_RULES = SYNTH_RULES;
 
 export const TEACH_LIMIT_RULES = {
   limit: whole(1),
