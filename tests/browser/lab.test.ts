@@ -113,8 +113,11 @@ describe('the lab, production build, in chromium', () => {
     const started = Date.now();
     await page.evaluate(() => ((window as unknown as { __longTasks: number[] }).__longTasks.length = 0));
     await page.getByRole('button', { name: 'Run the demo' }).click();
-    // The demo walks the steps itself: data, base eval, training, eval again, compare.
-    for (const step of ['Data', 'Evaluate', 'Train', 'Evaluate', 'Compare']) await page.waitForSelector(`main[data-step="${step}"]`, { timeout: 300_000 });
+    // The demo walks the steps itself: data, base eval, training, eval again, compare. An error
+    // stops the wait at once, and the assertion below shows it.
+    for (const step of ['Data', 'Evaluate', 'Train', 'Evaluate', 'Compare']) {
+      await page.locator(`main[data-step="${step}"]`).or(page.getByRole('alert')).first().waitFor({ timeout: 300_000 });
+    }
     await page.getByTestId('demo-status').filter({ hasText: /^Done in \d+ s$/ }).or(page.getByRole('alert')).first().waitFor({ timeout: 300_000 });
     expect(await page.getByRole('alert').allInnerTexts()).toEqual([]);
     console.log(`demo on wasm: ${((Date.now() - started) / 1000).toFixed(0)} s`);
