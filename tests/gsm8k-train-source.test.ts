@@ -2,7 +2,7 @@
 // experiment all get them (pipeline/sources.ts): GSM8K training items from the hub's Parquet
 // layout or a JSONL file, written as the teacher writes, after the synthetic records; and clear
 // errors offline and on a bad line.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
