@@ -21,8 +21,8 @@ export const EXPERIMENT_PLAN = {
   // templates lack. All 1,936 items of at most five calculations that the held-out rule keeps: over
   // three fine-tunes a side they took the hand-written sets from 113 to 142 of 420 and GSM8K's easy
   // test items from 10 to 24 of 450 against synthetic records alone, where 1,500 of at most three
-  // gave 126 and 20, and the same items twice over cost difficulty 3–4 half its score (README,
-  // "Two more levers").
+  // gave 126 and 20, and the same items twice over cost difficulty 3–4 half its score (experiment/
+  // generalisation.md, "Two more levers").
   gsm8kTrain: { items: 1936, maxCalculations: GSM8K_TEACHER_DEFAULTS.maxCalculations },
   evalItems: 200,
   gsm8kItems: 200,

@@ -1,7 +1,7 @@
 // The hand-written problem sets in experiment/handwritten/ measure generalisation beyond the
-// templates (README, "The bundled default model"). They must load through the eval reader whole,
-// each with a whole-number answer, stay distinct, and never be a question the experiment or the
-// demo trains on.
+// templates (README, "The bundled default model"; experiment/generalisation.md). They must load
+// through the eval reader whole, each with a whole-number answer, stay distinct, and never be a
+// question the experiment or the demo trains on.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
