@@ -50,7 +50,8 @@ class Demo {
   async #steps(): Promise<void> {
     if (!session.model) throw new Error('Load a model in step 1 first (the bundled default loads when the page opens).');
     this.#stage('Data', 'Making the synthetic distilled data…');
-    // The page's defaults: no real questions either, so that the demo runs offline whatever the Data step was left at.
+    // The page's defaults, no real questions among them: the demo runs offline whatever the Data
+    // step was left at.
     const { synthSeed, maxLength, gsm8kItems } = DATA_FORM_DEFAULTS;
     // Trained on the difficulty it is evaluated on: in a couple of minutes a tiny model learns the
     // one- and two-step problems, and harder ones in the mix only slow that down.
