@@ -25,6 +25,10 @@ export interface ExperimentJob {
   synth: EvalDataSource;
   gsm8k: EvalDataSource | null;
   gsm8kItems: number;
+  /** The hand-written problem sets, scored together; empty: no such column. */
+  handwritten: EvalDataSource[];
+  /** Items read from each hand-written set at most; null: all. */
+  handwrittenItems: number | null;
   train: Partial<TrainConfig>;
   eval: Pick<EvalSpec, 'task' | 'batchSize' | 'maxNewTokens'>;
   /** wasm threads of this lane. */
@@ -45,8 +49,8 @@ function cell(samples: SampleRecord[]): Cell {
 /** Calculation steps of a GSM8K solution: its <<a*b=c>> annotations. */
 const calculations = (solution: string) => (solution.match(/<</g) ?? []).length;
 
-async function evaluate(job: ExperimentJob, model: string, data: EvalDataSource, outDir: string, limit?: number): Promise<EvalDoneEvent> {
-  const spec: EvalSpec = { model, data, limit, ...job.eval, backend: 'wasm', threads: job.threads };
+async function evaluate(job: ExperimentJob, model: string, data: EvalDataSource, outDir: string, limit?: number | null): Promise<EvalDoneEvent> {
+  const spec: EvalSpec = { model, data, limit: limit ?? undefined, ...job.eval, backend: 'wasm', threads: job.threads };
   return runEvaluation(spec, { post: quiet, cancelled: () => false, store: () => Promise.resolve(nodeFolderStore(outDir)), outFolder: outDir });
 }
 
@@ -54,6 +58,10 @@ async function evalRow(job: ExperimentJob, model: string, training?: ExperimentR
   const synthEval = await evaluate(job, model, job.synth, path.join(job.dir, 'eval-synth'));
   const samples = synthEval.samples;
   const gsmSamples = job.gsm8k ? (await evaluate(job, model, job.gsm8k, path.join(job.dir, 'eval-gsm8k'), job.gsm8kItems)).samples : null;
+  const handwritten: SampleRecord[] = [];
+  for (const [i, set] of job.handwritten.entries()) {
+    handwritten.push(...(await evaluate(job, model, set, path.join(job.dir, `eval-handwritten-${i + 1}`), job.handwrittenItems)).samples);
+  }
   const byDifficulty: Record<string, Cell> = {};
   for (const d of [...new Set(samples.map((s) => s.doc.difficulty).filter((x) => x !== undefined))].sort()) {
     byDifficulty[`d${d}`] = cell(samples.filter((s) => s.doc.difficulty === d));
@@ -69,6 +77,7 @@ async function evalRow(job: ExperimentJob, model: string, training?: ExperimentR
     gsm8k: gsmSamples && cell(gsmSamples),
     // Word problems phrased unlike the templates, as short as the synthetic difficulty 1–2 ones.
     gsm8kEasy: gsmSamples && cell(gsmSamples.filter((s) => calculations(String(s.doc.answer)) <= 2)),
+    handwritten: job.handwritten.length > 0 ? cell(handwritten) : null,
   };
   return { row, promptStyle: String(synthEval.results.config.prompt_style) };
 }

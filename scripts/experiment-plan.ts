@@ -8,6 +8,13 @@ import { gsm8kTrainRecords } from '../src/lib/pipeline/sources';
 /** Where the experiment reads GSM8K's training items by default (`--gsm8k-train`). */
 export const GSM8K_TRAIN_FILE = '../shared/data/gsm8k/train.jsonl';
 
+/**
+ * Where the experiment reads the hand-written problem sets (`--handwritten`): every .jsonl in the
+ * folder, pooled into one column. Word problems phrased unlike the templates, written before any
+ * model was scored on them (experiment/generalisation.md).
+ */
+export const HANDWRITTEN_DIR = 'experiment/handwritten';
+
 export const EXPERIMENT_PLAN = {
   // One epoch of 1,200 steps of 8 per strategy: the paper's three padding-free fine-tunes and four
   // evals in 24.3 minutes here (2026-12-06), 30 on a day a quarter slower. Difficulty 3–4 needs
@@ -26,13 +33,15 @@ export const EXPERIMENT_PLAN = {
   gsm8kTrain: { items: 1936, maxCalculations: GSM8K_TEACHER_DEFAULTS.maxCalculations },
   evalItems: 200,
   gsm8kItems: 200,
+  /** Items read from each hand-written set at most; null: all of them. */
+  handwrittenItems: null as number | null,
   // 512 tokens: the `full` strategy's longest examples (reasoning and answer) are not cut.
   train: { ...BUNDLED_PRESET.train, mode: 'full' as const, epochs: 1, schedule: 'cosine' as const, weightDecay: 0.01, batchSize: 8, maxLength: 512, paddingFree: true },
   // 448 new tokens: room for the `full` strategy's reasoning before its answer.
   eval: { task: 'chat' as const, batchSize: BUNDLED_PRESET.eval.batchSize, maxNewTokens: 448 },
 };
 
-export const EXPERIMENT_SMOKE_PLAN = { ...EXPERIMENT_PLAN, trainRecords: 16, gsm8kTrain: { ...EXPERIMENT_PLAN.gsm8kTrain, items: 4 }, evalItems: 8, gsm8kItems: 4, train: { ...EXPERIMENT_PLAN.train, maxSteps: 2 }, eval: { ...EXPERIMENT_PLAN.eval, maxNewTokens: 8 } };
+export const EXPERIMENT_SMOKE_PLAN = { ...EXPERIMENT_PLAN, trainRecords: 16, gsm8kTrain: { ...EXPERIMENT_PLAN.gsm8kTrain, items: 4 }, evalItems: 8, gsm8kItems: 4, handwrittenItems: 2, train: { ...EXPERIMENT_PLAN.train, maxSteps: 2 }, eval: { ...EXPERIMENT_PLAN.eval, maxNewTokens: 8 } };
 
 /** The GSM8K training items a plan trains on, read from `file` and written as the synthetic teacher writes. */
 export async function planGsm8kRecords(file: string, gsm8kTrain = EXPERIMENT_PLAN.gsm8kTrain): Promise<SynthRecord[]> {

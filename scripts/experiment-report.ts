@@ -18,6 +18,8 @@ export interface ExperimentRow {
   gsm8k: Cell | null;
   /** The GSM8K items whose solutions take one or two calculations. */
   gsm8kEasy?: Cell | null;
+  /** The hand-written problem sets together (absent: runs before 2026-12-07). */
+  handwritten?: Cell | null;
 }
 
 export interface ExperimentResults {
@@ -37,7 +39,7 @@ const trainedOn = ({ trainData: t }: ExperimentResults) =>
 
 const pct = (c: Cell | null | undefined) => (c ? `${(100 * c.accuracy).toFixed(1)} ± ${(100 * c.stderr).toFixed(1)}` : '–');
 
-/** Column names and how to read each from a row: difficulties, all synthetic, then GSM8K. */
+/** Column names and how to read each from a row: difficulties, all synthetic, GSM8K, then the hand-written sets. */
 type Column = { name: string; cell: (row: ExperimentRow) => Cell | null };
 
 export function columns(r: ExperimentResults): Column[] {
@@ -48,6 +50,7 @@ export function columns(r: ExperimentResults): Column[] {
   cols.push({ name: 'synthetic, all', cell: (row) => row.synth });
   if (r.rows.some((row) => row.gsm8kEasy)) cols.push({ name: 'GSM8K test, 1–2 calculations', cell: (row) => row.gsm8kEasy ?? null });
   if (r.rows.some((row) => row.gsm8k)) cols.push({ name: 'GSM8K test', cell: (row) => row.gsm8k });
+  if (r.rows.some((row) => row.handwritten)) cols.push({ name: 'hand-written problems', cell: (row) => row.handwritten ?? null });
   return cols;
 }
 

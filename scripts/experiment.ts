@@ -2,12 +2,12 @@
 // evaluated, then fine-tuned from the same distilled data (synthetic records and GSM8K training
 // items in the synthetic teacher's format) under each strategy (same epochs, seed and
 // hyperparameters; by default the paper's three, `--strategies` chooses), and each
-// result is evaluated on the held-out synthetic split (by difficulty) and on the first GSM8K test
-// items. Jobs run side by side in lanes (processes, see experiment-job.ts). Writes results.json,
-// results.md and chart.svg.
+// result is evaluated on the held-out synthetic split (by difficulty), on the first GSM8K test
+// items and on the hand-written problem sets. Jobs run side by side in lanes (processes, see
+// experiment-job.ts). Writes results.json, results.md and chart.svg.
 // --smoke runs a few steps on a few items (CI checks the pipeline and the table's shape).
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -17,7 +17,7 @@ import { STRATEGIES, type StrategyName } from '../src/lib/data/types';
 import { DEFAULT_MODEL_DIR } from '../src/lib/default-model';
 import { synthTrainFile, type EvalDataSource, type Gsm8kTrainItems, type SynthTrainSource } from '../src/lib/pipeline/sources';
 import type { ExperimentJob, LaneReply, LaneRequest } from './experiment-job';
-import { EXPERIMENT_PLAN, EXPERIMENT_SMOKE_PLAN, GSM8K_TRAIN_FILE } from './experiment-plan';
+import { EXPERIMENT_PLAN, EXPERIMENT_SMOKE_PLAN, GSM8K_TRAIN_FILE, HANDWRITTEN_DIR } from './experiment-plan';
 import { renderChart, renderTable, type ExperimentResults, type ExperimentRow } from './experiment-report';
 
 /**
@@ -37,6 +37,8 @@ const { values: args } = parseArgs({
     // GSM8K's training items, some of them mixed into the fine-tunes' records (default: the plan's count).
     'gsm8k-train': { type: 'string', default: GSM8K_TRAIN_FILE },
     'gsm8k-train-items': { type: 'string' },
+    // A folder of problem sets (.jsonl, one "question" and "answer" per line), scored together.
+    handwritten: { type: 'string', default: HANDWRITTEN_DIR },
     // Jobs run side by side, each in its own process: the tiny model gains 1.3× from a second wasm
     // thread but 1.5× from a second process on the same two cores. Default: one lane per core.
     lanes: { type: 'string' },
@@ -145,8 +147,21 @@ function gsm8kTrainSpec(): Gsm8kTrainItems | null {
   return { url: path.resolve(args['gsm8k-train']!), maxCalculations, items: Math.min(items, plan.trainRecords) };
 }
 
+/** The hand-written sets: every .jsonl in the folder, in name order; none when the folder is missing. */
+function handwrittenSets(): EvalDataSource[] {
+  const dir = args.handwritten!;
+  if (!existsSync(dir)) {
+    log(`no hand-written problem sets at ${dir}; their column is left out`);
+    return [];
+  }
+  const files = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
+  if (files.length === 0) refuse(`--handwritten: ${dir} holds no .jsonl file; give a folder of problem sets`);
+  return files.map((f) => ({ kind: 'url', url: path.resolve(dir, f) }));
+}
+
 async function main() {
   const started = Date.now();
+  const handwritten = handwrittenSets();
   const out = path.resolve(args.out!);
   const work = path.join(out, '.work');
   // Each run starts afresh: the pipeline refuses to start over a folder that holds a run.
@@ -179,13 +194,15 @@ async function main() {
     synth,
     gsm8k,
     gsm8kItems: plan.gsm8kItems,
+    handwritten,
+    handwrittenItems: plan.handwrittenItems,
     train: plan.train,
     eval: plan.eval,
     threads,
   });
   const jobs = order.map((strategy) => job(strategy ?? names[0], strategy));
   const done = await runJobs(jobs, lanes, (row, seconds) =>
-    log(`${row.name}: synthetic ${(100 * row.synth.accuracy).toFixed(1)}%${row.gsm8k ? `, GSM8K ${(100 * row.gsm8k.accuracy).toFixed(1)}%` : ''} (job ${seconds.toFixed(0)} s)`),
+    log(`${row.name}: synthetic ${(100 * row.synth.accuracy).toFixed(1)}%${row.gsm8k ? `, GSM8K ${(100 * row.gsm8k.accuracy).toFixed(1)}%` : ''}${row.handwritten ? `, hand-written ${(100 * row.handwritten.accuracy).toFixed(1)}%` : ''} (job ${seconds.toFixed(0)} s)`),
   );
   const byName = new Map(done.map((d) => [d.row.name, d]));
   const results: ExperimentResults = {

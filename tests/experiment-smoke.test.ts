@@ -57,6 +57,13 @@ describe('experiment --strategies', () => {
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/experiment: --strategies: no strategy given; give a comma-separated list of/);
   });
+
+  it('refuses a --handwritten folder without problem sets', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(path.join(tmp, 'no-sets-'));
+    const { code, stderr } = await experiment(['--handwritten', dir, '--out', tmp]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`experiment: --handwritten: ${dir} holds no .jsonl file; give a folder of problem sets`);
+  });
 });
 
 describe('experiment --smoke', () => {
@@ -97,12 +104,16 @@ describe('experiment --smoke', () => {
       expect(easy).toBeGreaterThan(0);
       expect(results.rows.map((r: { gsm8kEasy: { n: number } }) => r.gsm8kEasy.n)).toEqual(results.rows.map(() => easy));
     }
+    // The hand-written sets, the plan's items from each (2 in a smoke run) of the four, in one column.
+    for (const row of results.rows) expect(row.handwritten).toMatchObject({ n: 4 * results.plan.handwrittenItems, accuracy: expect.any(Number) });
+    expect(readdirSync(path.join(out, '.work', 'answer')).filter((f) => f.startsWith('eval-handwritten-')).sort()).toEqual(['eval-handwritten-1', 'eval-handwritten-2', 'eval-handwritten-3', 'eval-handwritten-4']);
     const table = readFileSync(path.join(out, 'results.md'), 'utf8').trim().split('\n').filter((l) => l.startsWith('|'));
     expect(table).toHaveLength(2 + 1 + rows.length);
     const width = table[0].split('|').length;
     expect(table.every((l) => l.split('|').length === width)).toBe(true);
     expect(table[0]).toMatch(/\| SFT data \| .*synthetic, difficulty 1–2.*\| synthetic, difficulty 3–4.*\| synthetic, all .*\| train loss \|/);
-    if (withGsm8k) expect(table[0]).toMatch(/GSM8K test, 1–2 calculations \(n=\d+\) \| GSM8K test \(n=\d+\)/);
+    if (withGsm8k) expect(table[0]).toMatch(/GSM8K test, 1–2 calculations \(n=\d+\) \| GSM8K test \(n=\d+\) \| hand-written problems \(n=8\) \|/);
+    else expect(table[0]).toMatch(/\| hand-written problems \(n=8\) \|/);
     for (const line of table.slice(2)) expect(line).toMatch(/\d+\.\d ± \d+\.\d/);
     const strategy = '(original|answer|think-summary|full)';
     expect(readFileSync(path.join(out, 'results.md'), 'utf8')).toMatch(new RegExp(`\n- synthetic, difficulty 1–2: ${strategy}( [>≈] ${strategy}){${rows.length - 1}}\n`));
