@@ -25,8 +25,8 @@ export interface ExperimentJob {
   synth: EvalDataSource;
   gsm8k: EvalDataSource | null;
   gsm8kItems: number;
-  /** The hand-written problem sets, scored together; empty: no such column. */
-  handwritten: EvalDataSource[];
+  /** The hand-written problem sets' files, scored together; empty: no such column. */
+  handwritten: string[];
   /** Items read from each hand-written set at most; null: all. */
   handwrittenItems: number | null;
   train: Partial<TrainConfig>;
@@ -59,8 +59,9 @@ async function evalRow(job: ExperimentJob, model: string, training?: ExperimentR
   const samples = synthEval.samples;
   const gsmSamples = job.gsm8k ? (await evaluate(job, model, job.gsm8k, path.join(job.dir, 'eval-gsm8k'), job.gsm8kItems)).samples : null;
   const handwritten: SampleRecord[] = [];
-  for (const [i, set] of job.handwritten.entries()) {
-    handwritten.push(...(await evaluate(job, model, set, path.join(job.dir, `eval-handwritten-${i + 1}`), job.handwrittenItems)).samples);
+  for (const file of job.handwritten) {
+    const outDir = path.join(job.dir, 'eval-handwritten', path.basename(file, '.jsonl'));
+    handwritten.push(...(await evaluate(job, model, { kind: 'url', url: file }, outDir, job.handwrittenItems)).samples);
   }
   const byDifficulty: Record<string, Cell> = {};
   for (const d of [...new Set(samples.map((s) => s.doc.difficulty).filter((x) => x !== undefined))].sort()) {

@@ -147,8 +147,8 @@ function gsm8kTrainSpec(): Gsm8kTrainItems | null {
   return { url: path.resolve(args['gsm8k-train']!), maxCalculations, items: Math.min(items, plan.trainRecords) };
 }
 
-/** The hand-written sets: every .jsonl in the folder, in name order; none when the folder is missing. */
-function handwrittenSets(): EvalDataSource[] {
+/** The hand-written sets' files: every .jsonl in the folder, in name order; none when the folder is missing. */
+function handwrittenSets(): string[] {
   const dir = args.handwritten!;
   if (!existsSync(dir)) {
     log(`no hand-written problem sets at ${dir}; their column is left out`);
@@ -156,7 +156,7 @@ function handwrittenSets(): EvalDataSource[] {
   }
   const files = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
   if (files.length === 0) refuse(`--handwritten: ${dir} holds no .jsonl file; give a folder of problem sets`);
-  return files.map((f) => ({ kind: 'url', url: path.resolve(dir, f) }));
+  return files.map((f) => path.resolve(dir, f));
 }
 
 async function main() {

@@ -106,7 +106,7 @@ describe('experiment --smoke', () => {
     }
     // The hand-written sets, the plan's items from each (2 in a smoke run) of the four, in one column.
     for (const row of results.rows) expect(row.handwritten).toMatchObject({ n: 4 * results.plan.handwrittenItems, accuracy: expect.any(Number) });
-    expect(readdirSync(path.join(out, '.work', 'answer')).filter((f) => f.startsWith('eval-handwritten-')).sort()).toEqual(['eval-handwritten-1', 'eval-handwritten-2', 'eval-handwritten-3', 'eval-handwritten-4']);
+    expect(readdirSync(path.join(out, '.work', 'answer', 'eval-handwritten')).sort()).toEqual(['problems', 'problems-b', 'problems-c', 'problems-d']);
     const table = readFileSync(path.join(out, 'results.md'), 'utf8').trim().split('\n').filter((l) => l.startsWith('|'));
     expect(table).toHaveLength(2 + 1 + rows.length);
     const width = table[0].split('|').length;
