@@ -15,7 +15,7 @@ import { parseNumber } from '../cli/args';
 import { hardwareThreads } from '../models/wasm-threads';
 import { STRATEGIES, type StrategyName } from '../src/lib/data/types';
 import { DEFAULT_MODEL_DIR } from '../src/lib/default-model';
-import { synthTrainFile, type EvalDataSource, type Gsm8kTrainItems, type SynthTrainSource } from '../src/lib/pipeline/sources';
+import { gsm8kTrainRecords, synthTrainFile, type EvalDataSource, type Gsm8kTrainItems, type SynthTrainSource } from '../src/lib/pipeline/sources';
 import type { ExperimentJob, LaneReply, LaneRequest } from './experiment-job';
 import { EXPERIMENT_PLAN, EXPERIMENT_SMOKE_PLAN, GSM8K_TRAIN_FILE, HANDWRITTEN_DIR } from './experiment-plan';
 import { renderChart, renderTable, type ExperimentResults, type ExperimentRow } from './experiment-report';
@@ -136,15 +136,23 @@ async function runJobs(jobs: ExperimentJob[], lanes: number, onRow: (row: Experi
   return results;
 }
 
-/** The plan's GSM8K training items (a file in GSM8K's schema, and how many); none when the file is missing. */
-function gsm8kTrainSpec(): Gsm8kTrainItems | null {
+/**
+ * The plan's GSM8K training items (a file in GSM8K's schema, and how many); none when the file is
+ * missing. `items` is what the file yields: where it holds fewer usable items than asked, synthetic
+ * records make up the rest, so that every fine-tune trains on the plan's number of records.
+ */
+async function gsm8kTrainSpec(): Promise<Gsm8kTrainItems | null> {
   const { items, maxCalculations } = plan.gsm8kTrain;
   if (items === 0) return null;
   if (!existsSync(args['gsm8k-train']!)) {
     log(`no GSM8K train file at ${args['gsm8k-train']}; the fine-tunes train on synthetic records only`);
     return null;
   }
-  return { url: path.resolve(args['gsm8k-train']!), maxCalculations, items: Math.min(items, plan.trainRecords) };
+  const asked = { url: path.resolve(args['gsm8k-train']!), maxCalculations, items: Math.min(items, plan.trainRecords) };
+  const { records, report } = await gsm8kTrainRecords(asked);
+  log(report);
+  if (records.length < asked.items) log(`${asked.items} GSM8K training items asked for, ${records.length} usable: synthetic records make up the rest`);
+  return { ...asked, items: records.length };
 }
 
 /** The hand-written sets' files: every .jsonl in the folder, in name order; none when the folder is missing. */
@@ -170,10 +178,10 @@ async function main() {
   const synth: EvalDataSource = { kind: 'synth', n: plan.evalItems, seed: plan.synthSeed };
   const gsm8k: EvalDataSource | null = existsSync(args.gsm8k!) ? { kind: 'url', url: path.resolve(args.gsm8k!) } : null;
   if (!gsm8k) log(`no GSM8K test file at ${args.gsm8k}; the GSM8K column is left out`);
-  const gsm8kTrain = gsm8kTrainSpec();
+  const gsm8kTrain = await gsm8kTrainSpec();
   const trainData: SynthTrainSource = { kind: 'synth', n: plan.trainRecords - (gsm8kTrain?.items ?? 0), seed: plan.synthSeed, ...(gsm8kTrain && { gsm8kTrain }) };
-  // The train data as a file, so that each run's run.json names it.
-  const { file, gsm8kItems } = await synthTrainFile(trainData, { log });
+  // The train data as a file, so that each run's run.json names it (its GSM8K report is logged above).
+  const { file, gsm8kItems } = await synthTrainFile(trainData);
   const trainFile = path.join(work, file.name);
   writeFileSync(trainFile, new Uint8Array(await file.arrayBuffer()));
   log(`training records: ${trainData.n} synthetic, ${gsm8kItems} GSM8K training items`);

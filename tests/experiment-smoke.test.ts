@@ -2,12 +2,13 @@
 // and `--smoke`: the whole pipeline (base eval, a fine-tune per strategy, evals, report) on a few
 // steps and items, with a well-formed table in the paper's shape.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/cli';
 import { hasShared, sharedPath } from './helpers/shared';
+import { planGsm8kRecords } from '../scripts/experiment-plan';
 import { columns, ordering, renderTable, type ExperimentRow } from '../scripts/experiment-report';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'distill-experiment-'));
@@ -119,5 +120,23 @@ describe('experiment --smoke', () => {
     expect(readFileSync(path.join(out, 'results.md'), 'utf8')).toMatch(new RegExp(`\n- synthetic, difficulty 1–2: ${strategy}( [>≈] ${strategy}){${rows.length - 1}}\n`));
     expect(existsSync(path.join(out, 'chart.svg'))).toBe(true);
     expect(readFileSync(path.join(out, 'chart.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
+  });
+});
+
+describe('experiment with fewer GSM8K training items than asked', () => {
+  it.skipIf(!hasShared('data', 'gsm8k', 'train.jsonl'))('makes up the rest with synthetic records, so the fine-tunes train on --records', { timeout: 120_000 }, async () => {
+    // GSM8K's first 10 training items: only some of them are usable (one operation a line, no held-out tuple).
+    const file = path.join(mkdtempSync(path.join(tmp, 'gsm8k-')), 'train.jsonl');
+    writeFileSync(file, readFileSync(sharedPath('data', 'gsm8k', 'train.jsonl'), 'utf8').split('\n').slice(0, 10).join('\n'));
+    const usable = (await planGsm8kRecords(file)).length;
+    expect(usable).toBeGreaterThan(0);
+    expect(usable).toBeLessThan(10);
+    const out = mkdtempSync(path.join(tmp, 'run-'));
+    const { code } = await experiment(['--smoke', '--records', '12', '--gsm8k-train-items', '10', '--gsm8k-train', file, '--strategies', 'answer', '--out', out]);
+    expect(code).toBe(0);
+    const results = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8'));
+    expect(results.trainData).toEqual({ synthetic: 12 - usable, gsm8kTrain: usable });
+    const trainFile = readdirSync(path.join(out, '.work')).find((f) => f.endsWith('.jsonl'))!;
+    expect(readFileSync(path.join(out, '.work', trainFile), 'utf8').trim().split('\n')).toHaveLength(12);
   });
 });
