@@ -13,9 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseNumber } from '../cli/args';
 import { hardwareThreads } from '../models/wasm-threads';
+import type { SynthRecord } from '../src/lib/data/synth';
 import { STRATEGIES, type StrategyName } from '../src/lib/data/types';
 import { DEFAULT_MODEL_DIR } from '../src/lib/default-model';
-import { gsm8kTrainRecords, synthTrainFile, type EvalDataSource, type Gsm8kTrainItems, type SynthTrainSource } from '../src/lib/pipeline/sources';
+import { gsm8kTrainRecords, synthRecordsFile, type EvalDataSource } from '../src/lib/pipeline/sources';
 import type { ExperimentJob, LaneReply, LaneRequest } from './experiment-job';
 import { EXPERIMENT_PLAN, EXPERIMENT_SMOKE_PLAN, GSM8K_TRAIN_FILE, HANDWRITTEN_DIR } from './experiment-plan';
 import { renderChart, renderTable, type ExperimentResults, type ExperimentRow } from './experiment-report';
@@ -137,22 +138,22 @@ async function runJobs(jobs: ExperimentJob[], lanes: number, onRow: (row: Experi
 }
 
 /**
- * The plan's GSM8K training items (a file in GSM8K's schema, and how many); none when the file is
- * missing. `items` is what the file yields: where it holds fewer usable items than asked, synthetic
- * records make up the rest, so that every fine-tune trains on the plan's number of records.
+ * The plan's GSM8K training items, written as the synthetic teacher writes; none when the file is
+ * missing. Where the file holds fewer usable items than asked, synthetic records make up the rest,
+ * so that every fine-tune trains on the plan's number of records.
  */
-async function gsm8kTrainSpec(): Promise<Gsm8kTrainItems | null> {
+async function realTrainRecords(): Promise<SynthRecord[]> {
   const { items, maxCalculations } = plan.gsm8kTrain;
-  if (items === 0) return null;
+  if (items === 0) return [];
   if (!existsSync(args['gsm8k-train']!)) {
     log(`no GSM8K train file at ${args['gsm8k-train']}; the fine-tunes train on synthetic records only`);
-    return null;
+    return [];
   }
-  const asked = { url: path.resolve(args['gsm8k-train']!), maxCalculations, items: Math.min(items, plan.trainRecords) };
-  const { records, report } = await gsm8kTrainRecords(asked);
+  const asked = Math.min(items, plan.trainRecords);
+  const { records, report } = await gsm8kTrainRecords({ url: path.resolve(args['gsm8k-train']!), maxCalculations, items: asked });
   log(report);
-  if (records.length < asked.items) log(`${asked.items} GSM8K training items asked for, ${records.length} usable: synthetic records make up the rest`);
-  return { ...asked, items: records.length };
+  if (records.length < asked) log(`${asked} GSM8K training items asked for, ${records.length} usable: synthetic records make up the rest`);
+  return records;
 }
 
 /** The hand-written sets' files: every .jsonl in the folder, in name order; none when the folder is missing. */
@@ -178,13 +179,13 @@ async function main() {
   const synth: EvalDataSource = { kind: 'synth', n: plan.evalItems, seed: plan.synthSeed };
   const gsm8k: EvalDataSource | null = existsSync(args.gsm8k!) ? { kind: 'url', url: path.resolve(args.gsm8k!) } : null;
   if (!gsm8k) log(`no GSM8K test file at ${args.gsm8k}; the GSM8K column is left out`);
-  const gsm8kTrain = await gsm8kTrainSpec();
-  const trainData: SynthTrainSource = { kind: 'synth', n: plan.trainRecords - (gsm8kTrain?.items ?? 0), seed: plan.synthSeed, ...(gsm8kTrain && { gsm8kTrain }) };
-  // The train data as a file, so that each run's run.json names it (its GSM8K report is logged above).
-  const { file, gsm8kItems } = await synthTrainFile(trainData);
+  const real = await realTrainRecords();
+  const synthetic = plan.trainRecords - real.length;
+  // The train data as a file, so that each run's run.json names it.
+  const file = synthRecordsFile({ kind: 'synth', n: synthetic, seed: plan.synthSeed }, real);
   const trainFile = path.join(work, file.name);
   writeFileSync(trainFile, new Uint8Array(await file.arrayBuffer()));
-  log(`training records: ${trainData.n} synthetic, ${gsm8kItems} GSM8K training items`);
+  log(`training records: ${synthetic} synthetic, ${real.length} GSM8K training items`);
 
   const names = ['base (no fine-tuning)', ...strategies];
   // Longest first, so that the lanes finish together: `full` trains on the most tokens.
@@ -218,7 +219,7 @@ async function main() {
     command: ['npm run experiment', ...(flags.length ? ['--', ...flags] : [])].join(' '),
     model: args.model!,
     plan: { ...plan, lanes, threadsPerLane: threads },
-    trainData: { synthetic: trainData.n, gsm8kTrain: gsm8kItems },
+    trainData: { synthetic, gsm8kTrain: real.length },
     promptStyle: done[0].promptStyle,
     rows: names.map((name) => byName.get(name)!.row),
     seconds: (Date.now() - started) / 1000,

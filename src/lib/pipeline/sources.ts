@@ -90,13 +90,17 @@ export async function gsm8kTrainRecords(spec: Gsm8kTrainItems, opts: SourceOptio
   return { records, report };
 }
 
+/** The synthetic teacher's records, then real ones already written as it writes, as one JSONL File. */
+export function synthRecordsFile(data: SynthSource, real: SynthRecord[]): File {
+  return new File([toJsonl([...synthDataset(data), ...real])], synthFileName(data, real.length), { type: 'application/jsonl' });
+}
+
 /** The synthetic teacher's records and any real questions, as one JSONL File, and how many of them are GSM8K's. */
 export async function synthTrainFile(data: SynthTrainSource, opts: SourceOptions = {}): Promise<{ file: File; gsm8kItems: number }> {
   const real = data.gsm8kTrain ? await gsm8kTrainRecords(data.gsm8kTrain, opts) : null;
   if (real) opts.log?.(real.report);
   const records = real?.records ?? [];
-  const file = new File([toJsonl([...synthDataset(data), ...records])], synthFileName(data, records.length), { type: 'application/jsonl' });
-  return { file, gsm8kItems: records.length };
+  return { file: synthRecordsFile(data, records), gsm8kItems: records.length };
 }
 
 /** The training data as the readers take it; the synthetic teacher's records become a JSONL File. */
