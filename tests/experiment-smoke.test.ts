@@ -105,9 +105,9 @@ describe('experiment --smoke', () => {
       expect(easy).toBeGreaterThan(0);
       expect(results.rows.map((r: { gsm8kEasy: { n: number } }) => r.gsm8kEasy.n)).toEqual(results.rows.map(() => easy));
     }
-    // The hand-written sets, the plan's items from each (2 in a smoke run) of the four, in one column.
-    for (const row of results.rows) expect(row.handwritten).toMatchObject({ n: 4 * results.plan.handwrittenItems, accuracy: expect.any(Number) });
-    expect(readdirSync(path.join(out, '.work', 'answer', 'eval-handwritten')).sort()).toEqual(['problems', 'problems-b', 'problems-c', 'problems-d']);
+    // The hand-written sets, the plan's items from each (2 in a smoke run) of the five, in one column.
+    for (const row of results.rows) expect(row.handwritten).toMatchObject({ n: 5 * results.plan.handwrittenItems, accuracy: expect.any(Number) });
+    expect(readdirSync(path.join(out, '.work', 'answer', 'eval-handwritten')).sort()).toEqual(['problems', 'problems-b', 'problems-c', 'problems-d', 'problems-e']);
     const table = readFileSync(path.join(out, 'results.md'), 'utf8').trim().split('\n').filter((l) => l.startsWith('|'));
     expect(table).toHaveLength(2 + 1 + rows.length);
     const width = table[0].split('|').length;
