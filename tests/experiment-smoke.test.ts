@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/cli';
 import { hasShared, sharedPath } from './helpers/shared';
-import { planGsm8kRecords } from '../scripts/experiment-plan';
+import { HANDWRITTEN_DIR, planGsm8kRecords } from '../scripts/experiment-plan';
 import { columns, ordering, renderTable, type ExperimentRow } from '../scripts/experiment-report';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'distill-experiment-'));
@@ -107,10 +107,12 @@ describe('experiment --smoke', () => {
       expect(easy).toBeGreaterThan(0);
       expect(results.rows.map((r: { gsm8kEasy: { n: number } }) => r.gsm8kEasy.n)).toEqual(results.rows.map(() => easy));
     }
-    // The hand-written sets, the plan's items from each (2 in a smoke run) of the five, in one column.
-    const handwrittenN = 5 * results.plan.handwrittenItems;
+    // The hand-written sets, the plan's items from each (2 in a smoke run), in one column: every set
+    // in the folder (tests/handwritten-sets.test.ts pins which sets those are).
+    const sets = readdirSync(path.join(ROOT, HANDWRITTEN_DIR)).filter((f) => f.endsWith('.jsonl')).map((f) => path.basename(f, '.jsonl')).sort();
+    const handwrittenN = sets.length * results.plan.handwrittenItems;
     for (const row of results.rows) expect(row.handwritten).toMatchObject({ n: handwrittenN, accuracy: expect.any(Number) });
-    expect(readdirSync(path.join(out, '.work', 'answer', 'eval-handwritten')).sort()).toEqual(['problems', 'problems-b', 'problems-c', 'problems-d', 'problems-e']);
+    expect(readdirSync(path.join(out, '.work', 'answer', 'eval-handwritten')).sort()).toEqual(sets);
     const table = readFileSync(path.join(out, 'results.md'), 'utf8').trim().split('\n').filter((l) => l.startsWith('|'));
     expect(table).toHaveLength(2 + 1 + rows.length);
     const width = table[0].split('|').length;
