@@ -3,8 +3,9 @@
 // items in the synthetic teacher's format) under each strategy (same epochs, seed and
 // hyperparameters; by default the paper's three, `--strategies` chooses), and each
 // result is evaluated on the held-out synthetic split (by difficulty), on the first GSM8K test
-// items and on the hand-written problem sets. Jobs run side by side in lanes (processes, see
-// experiment-job.ts). Writes results.json, results.md and chart.svg.
+// items and on the hand-written problem sets. Jobs (each fine-tune, each model's evals) run side by
+// side in lanes (processes, see experiment-job.ts; shared as experiment-schedule.ts says). Writes
+// results.json, results.md and chart.svg.
 // --smoke runs a few steps on a few items (CI checks the pipeline and the table's shape).
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,9 +18,10 @@ import type { SynthRecord } from '../src/lib/data/synth';
 import { STRATEGIES, type StrategyName } from '../src/lib/data/types';
 import { DEFAULT_MODEL_DIR } from '../src/lib/default-model';
 import { gsm8kTrainRecords, synthRecordsFile, type EvalDataSource } from '../src/lib/pipeline/sources';
-import type { ExperimentJob, LaneReply, LaneRequest } from './experiment-job';
+import type { EvalJob, ExperimentJob, JobResult, LaneReply, LaneRequest, Training } from './experiment-job';
 import { EXPERIMENT_PLAN, EXPERIMENT_SMOKE_PLAN, GSM8K_TRAIN_FILE, HANDWRITTEN_DIR } from './experiment-plan';
 import { renderChart, renderTable, type ExperimentResults, type ExperimentRow } from './experiment-report';
+import { runTasks, type Task } from './experiment-schedule';
 
 /**
  * The paper's three: its baseline (the dataset's own response), the answer only, and a summary of
@@ -103,38 +105,30 @@ const JOB_SCRIPT = fileURLToPath(new URL('./experiment-job.ts', import.meta.url)
 /** The lanes' processes, stopped when a job fails so that none outlives the experiment. */
 const children = new Set<ChildProcess>();
 
-/** One job in a forked process (the tsx loader comes with process.execArgv). */
-function runLane(job: ExperimentJob): Promise<{ row: ExperimentRow; promptStyle: string }> {
+/** One job in a forked process (the tsx loader comes with process.execArgv); `name` labels its failure. */
+function runLane(name: string, job: ExperimentJob): Promise<JobResult> {
   return new Promise((resolve, reject) => {
     const child = fork(JOB_SCRIPT);
     children.add(child);
-    let result: { row: ExperimentRow; promptStyle: string } | null = null;
+    let result: JobResult | null = null;
     child.on('message', (reply: LaneReply) => {
       if (reply.type === 'log') log(reply.line);
-      else if (reply.type === 'row') result = reply;
-      else reject(new Error(`${job.name}: ${reply.message}`));
+      else if (reply.type === 'failed') reject(new Error(`${name}: ${reply.message}`));
+      else result = reply;
     });
     child.on('exit', (code) => {
       children.delete(child);
-      return result ? resolve(result) : reject(new Error(`${job.name}: the job's process exited with code ${code} before its result`));
+      return result ? resolve(result) : reject(new Error(`${name}: the job's process exited with code ${code} before its result`));
     });
     child.send({ type: 'job', job } satisfies LaneRequest);
   });
 }
 
-/** Runs the jobs `lanes` at a time, longest first; results in the jobs' order. */
-async function runJobs(jobs: ExperimentJob[], lanes: number, onRow: (row: ExperimentRow, seconds: number) => void) {
-  const results: { row: ExperimentRow; promptStyle: string }[] = new Array(jobs.length);
-  const queue = [...jobs.keys()];
-  const lane = async () => {
-    for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
-      const t0 = Date.now();
-      results[i] = await runLane(jobs[i]);
-      onRow(results[i].row, (Date.now() - t0) / 1000);
-    }
-  };
-  await Promise.all(Array.from({ length: lanes }, lane));
-  return results;
+/** `runLane` for a job whose result must be of one kind. */
+async function runLaneFor<K extends JobResult['type']>(name: string, job: ExperimentJob, type: K): Promise<Extract<JobResult, { type: K }>> {
+  const result = await runLane(name, job);
+  if (result.type !== type) throw new Error(`${name}: the job answered "${result.type}" where "${type}" was due`);
+  return result as Extract<JobResult, { type: K }>;
 }
 
 /**
@@ -187,33 +181,61 @@ async function main() {
   writeFileSync(trainFile, new Uint8Array(await file.arrayBuffer()));
   log(`training records: ${synthetic} synthetic, ${real.length} GSM8K training items`);
 
-  const names = ['base (no fine-tuning)', ...strategies];
+  const baseName = 'base (no fine-tuning)';
   // Longest first, so that the lanes finish together: `full` trains on the most tokens.
-  const order = (['full', 'think-summary', 'original', 'answer', null] as const).filter((s) => s === null || strategies.includes(s));
+  const byLength = (['full', 'think-summary', 'original', 'answer'] as const).filter((s) => strategies.includes(s));
   const cores = await hardwareThreads();
-  const lanes = Math.min(order.length, lanesAsked ?? cores);
+  // Every fine-tune can train at once, and the base model's evals beside them.
+  const lanes = Math.min(strategies.length + 1, lanesAsked ?? cores);
   const threads = Math.max(1, Math.floor(cores / lanes));
-  log(`${order.length} jobs in ${lanes} lanes of ${threads} wasm thread${threads > 1 ? 's' : ''}`);
-  const job = (name: string, strategy: ExperimentJob['strategy']): ExperimentJob => ({
+  const evalJob = (name: string, model: string, dir: string, training?: Training): EvalJob => ({
+    kind: 'eval',
     name,
-    strategy,
-    model: args.model!,
-    trainFile,
-    dir: path.join(work, strategy ?? 'base'),
+    model,
+    training,
+    dir,
     synth,
     gsm8k,
     gsm8kItems: plan.gsm8kItems,
     handwritten,
     handwrittenItems: plan.handwrittenItems,
-    train: plan.train,
     eval: plan.eval,
     threads,
   });
-  const jobs = order.map((strategy) => job(strategy ?? names[0], strategy));
-  const done = await runJobs(jobs, lanes, (row, seconds) =>
-    log(`${row.name}: synthetic ${(100 * row.synth.accuracy).toFixed(1)}%${row.gsm8k ? `, GSM8K ${(100 * row.gsm8k.accuracy).toFixed(1)}%` : ''}${row.handwritten ? `, hand-written ${(100 * row.handwritten.accuracy).toFixed(1)}%` : ''} (job ${seconds.toFixed(0)} s)`),
-  );
-  const byName = new Map(done.map((d) => [d.row.name, d]));
+  const rows = new Map<string, { row: ExperimentRow; promptStyle: string }>();
+  const evalTask = (name: string, after: Task | null, job: () => EvalJob): Task => ({
+    name: `${name} (evals)`,
+    after,
+    run: async () => {
+      const t0 = Date.now();
+      const { row, promptStyle } = await runLaneFor(name, job(), 'row');
+      rows.set(name, { row, promptStyle });
+      log(`${name}: synthetic ${(100 * row.synth.accuracy).toFixed(1)}%${row.gsm8k ? `, GSM8K ${(100 * row.gsm8k.accuracy).toFixed(1)}%` : ''}${row.handwritten ? `, hand-written ${(100 * row.handwritten.accuracy).toFixed(1)}%` : ''} (evals ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    },
+  });
+  // The fine-tunes first, longest first, then the evals: a lane takes a model's evals once its
+  // fine-tune is done. With one job per strategy (fine-tune and evals together) the run of
+  // 2026-12-07 02:12 UTC kept one lane idle for its last 353 s of 1,636.
+  const trainings: Task[] = [];
+  const evals: Task[] = [];
+  for (const strategy of byLength) {
+    const dir = path.join(work, strategy);
+    let trained: Extract<JobResult, { type: 'trained' }> | null = null;
+    const training: Task = {
+      name: `${strategy} (fine-tune)`,
+      after: null,
+      run: async () => {
+        trained = await runLaneFor(strategy, { kind: 'train', strategy, model: args.model!, trainFile, dir, train: plan.train, threads }, 'trained');
+      },
+    };
+    trainings.push(training);
+    evals.push(evalTask(strategy, training, () => evalJob(strategy, trained!.model, dir, trained!.training)));
+  }
+  const tasks = [...trainings, ...evals, evalTask(baseName, null, () => evalJob(baseName, args.model!, path.join(work, 'base')))];
+  log(`${tasks.length} jobs in ${lanes} lanes of ${threads} wasm thread${threads > 1 ? 's' : ''}`);
+  await runTasks(tasks, lanes);
+  const names = [baseName, ...strategies];
+  const done = names.map((name) => rows.get(name)!);
   const results: ExperimentResults = {
     date: new Date().toISOString().slice(0, 10),
     command: ['npm run experiment', ...(flags.length ? ['--', ...flags] : [])].join(' '),
@@ -221,7 +243,7 @@ async function main() {
     plan: { ...plan, lanes, threadsPerLane: threads },
     trainData: { synthetic, gsm8kTrain: real.length },
     promptStyle: done[0].promptStyle,
-    rows: names.map((name) => byName.get(name)!.row),
+    rows: done.map((d) => d.row),
     seconds: (Date.now() - started) / 1000,
   };
   writeFileSync(path.join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

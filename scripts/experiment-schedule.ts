@@ -1,0 +1,37 @@
+// How `npm run experiment` shares its lanes: tasks in order of priority, each started once the task
+// it waits for is done. A fine-tune's evals wait for it, so the lanes can take the base model's and
+// the finished models' evals while the last fine-tune trains, instead of idling at the end.
+
+export interface Task {
+  name: string;
+  /** The task that must finish first; null: ready at once. */
+  after: Task | null;
+  run: () => Promise<void>;
+}
+
+/**
+ * Runs the tasks `lanes` at a time. A free lane takes the first ready task in the list, or waits
+ * for a running one to finish when none is ready. Rejects with the first task's failure.
+ */
+export async function runTasks(tasks: readonly Task[], lanes: number): Promise<void> {
+  const unknown = tasks.find((t) => t.after !== null && !tasks.includes(t.after));
+  if (unknown) throw new Error(`${unknown.name} waits for ${unknown.after!.name}, which is not among the tasks`);
+  const pending = [...tasks];
+  const done = new Set<Task>();
+  const waiting = new Set<() => void>();
+  const lane = async () => {
+    while (pending.length > 0) {
+      const next = pending.findIndex((t) => t.after === null || done.has(t.after));
+      if (next < 0) {
+        await new Promise<void>((wake) => waiting.add(wake));
+        continue;
+      }
+      const [task] = pending.splice(next, 1);
+      await task.run();
+      done.add(task);
+      for (const wake of waiting) wake();
+      waiting.clear();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, lanes) }, lane));
+}
