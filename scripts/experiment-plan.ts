@@ -17,8 +17,8 @@ export const HANDWRITTEN_DIR = 'experiment/handwritten';
 
 export const EXPERIMENT_PLAN = {
   // One epoch of 1,200 steps of 8 per strategy: the paper's three padding-free fine-tunes and four
-  // evals in 23.2–27.3 minutes here (2026-12-07, the hand-written sets included; 27.3 in a slow
-  // hour, a tenth under 30). Difficulty 3–4 needs the updates (answer-only on the bundled model: 30.4% from 6,400
+  // evals in 22.6 minutes here (2026-12-07, the hand-written sets included; about 25.2 in the
+  // slowest hour seen, a sixth under 30). Difficulty 3–4 needs the updates (answer-only on the bundled model: 30.4% from 6,400
   // records, 57.6% from 9,600), batches of 8 learn more per epoch than 16 (answer-only on 3,200
   // records: 64% against 60%), and fresh records more than a second epoch.
   trainRecords: 9600,
