@@ -47,6 +47,7 @@ export interface EvalJob {
   /** Items read from each hand-written set at most; null: all. */
   handwrittenItems: number | null;
   eval: Pick<EvalSpec, 'task' | 'batchSize' | 'maxNewTokens'>;
+  /** wasm threads of this lane. */
   threads: number;
 }
 
@@ -116,7 +117,7 @@ async function train(job: TrainJob, log: (line: string) => void): Promise<JobRes
   return { type: 'trained', training, model: path.join(runDir, 'model') };
 }
 
-export function runJob(job: ExperimentJob, log: (line: string) => void): Promise<JobResult> {
+function runJob(job: ExperimentJob, log: (line: string) => void): Promise<JobResult> {
   tf.enableProdMode();
   return job.kind === 'train' ? train(job, log) : evalRow(job);
 }

@@ -31,6 +31,12 @@ import { runTasks, type Task } from './experiment-schedule';
  */
 const PAPER_STRATEGIES: readonly StrategyName[] = STRATEGIES.filter((s) => s !== 'full');
 
+/**
+ * Which fine-tune trains on the most tokens (1: the most): they start in this order, so that the
+ * longest, whose evals end the run, starts first.
+ */
+const TRAINING_LENGTH_RANK: Record<StrategyName, number> = { full: 1, 'think-summary': 2, original: 3, answer: 4 };
+
 const { values: args } = parseArgs({
   options: {
     smoke: { type: 'boolean', default: false },
@@ -124,6 +130,10 @@ function runLane(name: string, job: ExperimentJob): Promise<JobResult> {
   });
 }
 
+function failWith(message: string): never {
+  throw new Error(message);
+}
+
 /** `runLane` for a job whose result must be of one kind. */
 async function runLaneFor<K extends JobResult['type']>(name: string, job: ExperimentJob, type: K): Promise<Extract<JobResult, { type: K }>> {
   const result = await runLane(name, job);
@@ -182,8 +192,7 @@ async function main() {
   log(`training records: ${synthetic} synthetic, ${real.length} GSM8K training items`);
 
   const baseName = 'base (no fine-tuning)';
-  // Longest first, so that the lanes finish together: `full` trains on the most tokens.
-  const byLength = (['full', 'think-summary', 'original', 'answer'] as const).filter((s) => strategies.includes(s));
+  const byLength = [...strategies].sort((a, b) => TRAINING_LENGTH_RANK[a] - TRAINING_LENGTH_RANK[b]);
   const cores = await hardwareThreads();
   // Every fine-tune can train at once, and the base model's evals beside them.
   const lanes = Math.min(strategies.length + 1, lanesAsked ?? cores);
@@ -208,35 +217,35 @@ async function main() {
     after,
     run: async () => {
       const t0 = Date.now();
-      const { row, promptStyle } = await runLaneFor(name, job(), 'row');
+      const { row, promptStyle } = await runLaneFor(`${name} (evals)`, job(), 'row');
       rows.set(name, { row, promptStyle });
       log(`${name}: synthetic ${(100 * row.synth.accuracy).toFixed(1)}%${row.gsm8k ? `, GSM8K ${(100 * row.gsm8k.accuracy).toFixed(1)}%` : ''}${row.handwritten ? `, hand-written ${(100 * row.handwritten.accuracy).toFixed(1)}%` : ''} (evals ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
     },
   });
   // The fine-tunes first, longest first, then the evals: a lane takes a model's evals once its
-  // fine-tune is done. With one job per strategy (fine-tune and evals together) the run of
-  // 2026-12-07 02:12 UTC kept one lane idle for its last 353 s of 1,636; split, its jobs would have
-  // taken about 1,510.
+  // fine-tune is done (with one job per strategy, a lane sat idle while the last one trained; see
+  // the README).
+  const trained = new Map<StrategyName, Extract<JobResult, { type: 'trained' }>>();
   const trainings: Task[] = [];
   const evals: Task[] = [];
   for (const strategy of byLength) {
     const dir = path.join(work, strategy);
-    let trained: Extract<JobResult, { type: 'trained' }> | null = null;
     const training: Task = {
       name: `${strategy} (fine-tune)`,
       after: null,
       run: async () => {
-        trained = await runLaneFor(strategy, { kind: 'train', strategy, model: args.model!, trainFile, dir, train: plan.train, threads }, 'trained');
+        trained.set(strategy, await runLaneFor(`${strategy} (fine-tune)`, { kind: 'train', strategy, model: args.model!, trainFile, dir, train: plan.train, threads }, 'trained'));
       },
     };
     trainings.push(training);
-    evals.push(evalTask(strategy, training, () => evalJob(strategy, trained!.model, dir, trained!.training)));
+    // Built when the fine-tune is done: runTasks starts the evals only after it.
+    const result = () => trained.get(strategy) ?? failWith(`${strategy} (evals): its fine-tune left no model`);
+    evals.push(evalTask(strategy, training, () => evalJob(strategy, result().model, dir, result().training)));
   }
   const tasks = [...trainings, ...evals, evalTask(baseName, null, () => evalJob(baseName, args.model!, path.join(work, 'base')))];
   log(`${tasks.length} jobs in ${lanes} lanes of ${threads} wasm thread${threads > 1 ? 's' : ''}`);
   await runTasks(tasks, lanes);
-  const names = [baseName, ...strategies];
-  const done = names.map((name) => rows.get(name)!);
+  const done = [baseName, ...strategies].map((name) => rows.get(name) ?? failWith(`${name} (evals) left no row`));
   const results: ExperimentResults = {
     date: new Date().toISOString().slice(0, 10),
     command: ['npm run experiment', ...(flags.length ? ['--', ...flags] : [])].join(' '),

@@ -56,28 +56,41 @@ describe('runTasks', () => {
     await expect(all).resolves.toBeUndefined();
   });
 
-  it('keeps a lane waiting while nothing is ready, then gives it the task that became ready', async () => {
+  it('keeps a lane waiting while nothing is ready, then gives it a task that became ready', async () => {
     const { started, task, finish, settle } = controlled();
     const train = task('train');
-    const all = runTasks([train, task('eval', train)], 2);
+    const all = runTasks([train, task('eval 1', train), task('eval 2', train)], 2);
     await settle();
     expect(started).toEqual(['train']);
     await finish('train');
-    expect(started).toEqual(['train', 'eval']);
-    await finish('eval');
+    // Both lanes take an eval: the one that waited did not give up.
+    expect(started).toEqual(['train', 'eval 1', 'eval 2']);
+    await finish('eval 1');
+    await finish('eval 2');
     await expect(all).resolves.toBeUndefined();
   });
 
-  it("rejects with a task's failure", async () => {
-    const { task, fail, settle } = controlled();
-    const rejected = expect(runTasks([task('train'), task('eval base')], 2)).rejects.toThrow('train: out of memory');
+  it("rejects with a task's failure, and starts no task after it", async () => {
+    const { started, task, fail, finish, settle } = controlled();
+    const rejected = expect(runTasks([task('a'), task('b'), task('c')], 2)).rejects.toThrow('a: out of memory');
     await settle();
-    await fail('train', 'train: out of memory');
+    await fail('a', 'a: out of memory');
+    await finish('b');
     await rejected;
+    expect(started).toEqual(['a', 'b']);
   });
 
-  it('refuses a task that waits for one not in the list, instead of waiting forever', async () => {
+  it('refuses tasks that wait for each other, or for one not in the list, instead of waiting forever', async () => {
     const { task } = controlled();
+    const a = task('a');
+    const b = task('b', a);
+    a.after = b;
+    await expect(runTasks([a, b], 2)).rejects.toThrow('a, b wait for each other');
     await expect(runTasks([task('eval', task('train'))], 2)).rejects.toThrow('eval waits for train, which is not among the tasks');
+  });
+
+  it.each([0, 1.5, Number.NaN])('refuses %s lanes', async (lanes) => {
+    const { task } = controlled();
+    await expect(runTasks([task('a')], lanes)).rejects.toThrow(`lanes must be a whole number of at least 1, not ${lanes}`);
   });
 });
