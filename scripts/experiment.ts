@@ -111,8 +111,11 @@ const JOB_SCRIPT = fileURLToPath(new URL('./experiment-job.ts', import.meta.url)
 /** The lanes' processes, stopped when a job fails so that none outlives the experiment. */
 const children = new Set<ChildProcess>();
 
-/** One job in a forked process (the tsx loader comes with process.execArgv); `name` labels its failure. */
-function runLane(name: string, job: ExperimentJob): Promise<JobResult> {
+/**
+ * One job in a forked process (the tsx loader comes with process.execArgv), whose result must be of
+ * the kind `type`; `name` labels its failure.
+ */
+function runLane<K extends JobResult['type']>(name: string, job: ExperimentJob, type: K): Promise<Extract<JobResult, { type: K }>> {
   return new Promise((resolve, reject) => {
     const child = fork(JOB_SCRIPT);
     children.add(child);
@@ -124,7 +127,9 @@ function runLane(name: string, job: ExperimentJob): Promise<JobResult> {
     });
     child.on('exit', (code) => {
       children.delete(child);
-      return result ? resolve(result) : reject(new Error(`${name}: the job's process exited with code ${code} before its result`));
+      if (!result) reject(new Error(`${name}: the job's process exited with code ${code} before its result`));
+      else if (result.type !== type) reject(new Error(`${name}: the job answered "${result.type}" where "${type}" was due`));
+      else resolve(result as Extract<JobResult, { type: K }>);
     });
     child.send({ type: 'job', job } satisfies LaneRequest);
   });
@@ -132,13 +137,6 @@ function runLane(name: string, job: ExperimentJob): Promise<JobResult> {
 
 function failWith(message: string): never {
   throw new Error(message);
-}
-
-/** `runLane` for a job whose result must be of one kind. */
-async function runLaneFor<K extends JobResult['type']>(name: string, job: ExperimentJob, type: K): Promise<Extract<JobResult, { type: K }>> {
-  const result = await runLane(name, job);
-  if (result.type !== type) throw new Error(`${name}: the job answered "${result.type}" where "${type}" was due`);
-  return result as Extract<JobResult, { type: K }>;
 }
 
 /**
@@ -215,9 +213,9 @@ async function main() {
   const evalTask = (name: string, after: Task | null, job: () => EvalJob): Task => ({
     name: `${name} (evals)`,
     after,
-    run: async () => {
+    async run() {
       const t0 = Date.now();
-      const { row, promptStyle } = await runLaneFor(`${name} (evals)`, job(), 'row');
+      const { row, promptStyle } = await runLane(this.name, job(), 'row');
       rows.set(name, { row, promptStyle });
       log(`${name}: synthetic ${(100 * row.synth.accuracy).toFixed(1)}%${row.gsm8k ? `, GSM8K ${(100 * row.gsm8k.accuracy).toFixed(1)}%` : ''}${row.handwritten ? `, hand-written ${(100 * row.handwritten.accuracy).toFixed(1)}%` : ''} (evals ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
     },
@@ -233,8 +231,8 @@ async function main() {
     const training: Task = {
       name: `${strategy} (fine-tune)`,
       after: null,
-      run: async () => {
-        trained.set(strategy, await runLaneFor(`${strategy} (fine-tune)`, { kind: 'train', strategy, model: args.model!, trainFile, dir, train: plan.train, threads }, 'trained'));
+      async run() {
+        trained.set(strategy, await runLane(this.name, { kind: 'train', strategy, model: args.model!, trainFile, dir, train: plan.train, threads }, 'trained'));
       },
     };
     trainings.push(training);
