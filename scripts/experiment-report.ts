@@ -27,15 +27,22 @@ export interface ExperimentResults {
   command: string;
   model: string;
   plan: unknown;
-  /** What the fine-tunes trained on: synthetic records and GSM8K training items (absent: synthetic only, before 2026-12-06). */
-  trainData?: { synthetic: number; gsm8kTrain: number };
+  /**
+   * What the fine-tunes trained on: synthetic records (verbStories of them stories of getting and
+   * losing; absent before 2026-12-07) and GSM8K training items (trainData absent: synthetic only,
+   * before 2026-12-06).
+   */
+  trainData?: { synthetic: number; verbStories?: number; gsm8kTrain: number };
   promptStyle: string;
   rows: ExperimentRow[];
   seconds: number;
 }
 
+const count = (n: number) => n.toLocaleString('en-US');
 const trainedOn = ({ trainData: t }: ExperimentResults) =>
-  t ? ` Fine-tuned on ${t.synthetic.toLocaleString('en-US')} synthetic records and ${t.gsm8kTrain.toLocaleString('en-US')} GSM8K training items.` : '';
+  t
+    ? ` Fine-tuned on ${count(t.synthetic)} synthetic records${t.verbStories ? ` (${count(t.verbStories)} of them stories of getting and losing)` : ''} and ${count(t.gsm8kTrain)} GSM8K training items.`
+    : '';
 
 const pct = (c: Cell | null | undefined) => (c ? `${(100 * c.accuracy).toFixed(1)} ± ${(100 * c.stderr).toFixed(1)}` : '–');
 

@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { parseNumber } from '../cli/args';
 import { hardwareThreads } from '../models/wasm-threads';
 import type { SynthRecord } from '../src/lib/data/synth';
+import { isVerbStory } from '../src/lib/data/synth/verb-stories';
 import { STRATEGIES, type StrategyName } from '../src/lib/data/types';
 import { DEFAULT_MODEL_DIR } from '../src/lib/default-model';
 import { gsm8kTrainRecords, synthRecordsFile, type EvalDataSource } from '../src/lib/pipeline/sources';
@@ -184,10 +185,11 @@ async function main() {
   const real = await realTrainRecords();
   const synthetic = plan.trainRecords - real.length;
   // The train data as a file, so that each run's run.json names it.
-  const file = synthRecordsFile({ kind: 'synth', n: synthetic, seed: plan.synthSeed }, real);
+  const file = synthRecordsFile({ kind: 'synth', n: synthetic, seed: plan.synthSeed, verbStories: plan.verbStories }, real);
   const trainFile = path.join(work, file.name);
   writeFileSync(trainFile, new Uint8Array(await file.arrayBuffer()));
-  log(`training records: ${synthetic} synthetic, ${real.length} GSM8K training items`);
+  const verbStories = (await file.text()).split('\n').filter((line) => line && isVerbStory(JSON.parse(line).template)).length;
+  log(`training records: ${synthetic} synthetic (${verbStories} of them verb stories), ${real.length} GSM8K training items`);
 
   const baseName = 'base (no fine-tuning)';
   const byLength = [...strategies].sort((a, b) => TRAINING_LENGTH_RANK[a] - TRAINING_LENGTH_RANK[b]);
@@ -249,7 +251,7 @@ async function main() {
     command: ['npm run experiment', ...(flags.length ? ['--', ...flags] : [])].join(' '),
     model: args.model!,
     plan: { ...plan, lanes, threadsPerLane: threads },
-    trainData: { synthetic, gsm8kTrain: real.length },
+    trainData: { synthetic, verbStories, gsm8kTrain: real.length },
     promptStyle: done[0].promptStyle,
     rows: done.map((d) => d.row),
     seconds: (Date.now() - started) / 1000,

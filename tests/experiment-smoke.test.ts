@@ -10,6 +10,7 @@ import { ROOT } from './helpers/cli';
 import { hasShared, sharedPath } from './helpers/shared';
 import { HANDWRITTEN_DIR, planGsm8kRecords } from '../scripts/experiment-plan';
 import { columns, ordering, renderTable, type ExperimentRow } from '../scripts/experiment-report';
+import { isVerbStory } from '../src/lib/data/synth/verb-stories';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'distill-experiment-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -86,9 +87,10 @@ describe('experiment --smoke', () => {
     expect(results.plan.trainRecords).toBe(12);
     // GSM8K's training items in the synthetic teacher's format make up part of the records.
     const real = hasShared('data', 'gsm8k', 'train.jsonl') ? results.plan.gsm8kTrain.items : 0;
-    expect(results.trainData).toEqual({ synthetic: 12 - real, gsm8kTrain: real });
     const trainFile = readdirSync(path.join(out, '.work')).find((f) => f.endsWith('.jsonl'))!;
     const templates = readFileSync(path.join(out, '.work', trainFile), 'utf8').trim().split('\n').map((l) => JSON.parse(l).template);
+    // And some of the synthetic ones are stories of getting and losing (the plan's verbStories).
+    expect(results.trainData).toEqual({ synthetic: 12 - real, verbStories: templates.filter(isVerbStory).length, gsm8kTrain: real });
     expect(templates.filter((t: string) => t === 'gsm8k-train')).toHaveLength(real);
     expect(templates).toHaveLength(12);
     expect(results.plan.strategies).toEqual(rows);
@@ -140,8 +142,10 @@ describe('experiment with fewer GSM8K training items than asked', () => {
     const { code } = await experiment(['--smoke', '--records', '12', '--gsm8k-train-items', '10', '--gsm8k-train', file, '--strategies', 'answer', '--out', out]);
     expect(code).toBe(0);
     const results = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8'));
-    expect(results.trainData).toEqual({ synthetic: 12 - usable, gsm8kTrain: usable });
     const trainFile = readdirSync(path.join(out, '.work')).find((f) => f.endsWith('.jsonl'))!;
-    expect(readFileSync(path.join(out, '.work', trainFile), 'utf8').trim().split('\n')).toHaveLength(12);
+    const lines = readFileSync(path.join(out, '.work', trainFile), 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(12);
+    const verbStories = lines.filter((l) => isVerbStory(JSON.parse(l).template)).length;
+    expect(results.trainData).toEqual({ synthetic: 12 - usable, verbStories, gsm8kTrain: usable });
   });
 });

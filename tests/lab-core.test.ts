@@ -10,6 +10,7 @@ import { DEFAULT_MODEL_DIR } from '../src/lib/default-model';
 import { runDataInspection } from '../src/lib/pipeline/inspect';
 import { synthFileName } from '../src/lib/pipeline/sources';
 import { synthDataset, toJsonl } from '../src/lib/data/synth';
+import { isVerbStory } from '../src/lib/data/synth/verb-stories';
 import { STRATEGIES } from '../src/lib/data/types';
 import { compareTable, pairedComparison } from '../src/lib/runs/compare';
 import { finalAnswer, type EvalRun, type TrainRun } from '../src/lib/runs/records';
@@ -100,6 +101,17 @@ describe('inspectData', () => {
     expect(await done.file.text()).toBe(toJsonl(synthDataset({ n: 10, seed: 3, difficulty: [1, 2] })));
     expect(done.inspection.read).toBe(10);
     expect(done.style).toBe('plain');
+  });
+
+  it('the data session tells the share of stories of getting and losing that the Data step asks for', async () => {
+    const events: DataWorkerEvent[] = [];
+    await runDataInspection({ data: { kind: 'synth', n: 40, seed: 3, difficulty: [1, 2], verbStories: 0.5 }, maxLength: 256 }, (e) => events.push(e));
+    const done = events.find((e) => e.type === 'data-inspected');
+    if (done?.type !== 'data-inspected') throw new Error(`no data-inspected event among ${JSON.stringify(events.map((e) => e.type))}`);
+    expect(done.file.name).toBe('synth-n40-seed3-d1-2-verbs0.5.jsonl');
+    const records = synthDataset({ n: 40, seed: 3, difficulty: [1, 2], verbStories: 0.5 });
+    expect(await done.file.text()).toBe(toJsonl(records));
+    expect(records.filter((r) => isVerbStory(r.template)).length).toBeGreaterThan(10);
   });
 });
 

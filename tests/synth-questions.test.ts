@@ -7,6 +7,7 @@ import { synthProblems, type SynthProblem } from '../src/lib/data/synth';
 import { buildProblem, type Family, type MoveSpec } from '../src/lib/data/synth/problem';
 import { Dice } from '../src/lib/data/synth/rng';
 import { FAMILIES } from '../src/lib/data/synth/templates';
+import { VERB_STORY_FAMILIES } from '../src/lib/data/synth/verb-stories';
 
 const TOTAL = /\b(in total|in all|altogether)\b/;
 /** Words that ask for the state after a change rather than the whole before it. */
@@ -110,7 +111,7 @@ const askPattern = (ask: string): RegExp =>
 const SAMPLES = 24;
 
 describe('synth questions ask for what the answer computes', () => {
-  it.each(FAMILIES.map((f) => [f.id, f] as const))('%s: every move, as the last step, against every question for its kind', (_, family) => {
+  it.each([...FAMILIES, ...VERB_STORY_FAMILIES.map((v) => v.family)].map((f) => [f.id, f] as const))('%s: every move, as the last step, against every question for its kind', (_, family) => {
     const chains = shortestChains(family);
     const failures = new Map<string, string>();
     const asked = new Set<string>();

@@ -13,6 +13,9 @@ export const DATA_FORM_DEFAULTS = {
   difficulty: BUNDLED_PRESET.synth.difficulty,
   // None: the page works offline, and GSM8K's items come from the hub (the experiment adds 1,936).
   gsm8kItems: 0,
+  // None: the records are the template families' (the experiment tells 0.39 of the one- and
+  // two-step ones as stories of getting and losing).
+  verbStories: 0,
   /** Tokens per example; longer ones are cut. */
   maxLength: BUNDLED_PRESET.train.maxLength,
   inspectLimit: DATA_DEFAULTS.inspectLimit,

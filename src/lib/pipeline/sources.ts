@@ -30,6 +30,8 @@ export interface Gsm8kTrainItems {
 
 /** The synthetic teacher's records, then `gsm8kTrain`'s real questions after them. */
 export interface SynthTrainSource extends SynthSource {
+  /** The share of one- and two-step records told as stories of getting and losing (data/synth/verb-stories.ts); 0 when left out. */
+  verbStories?: number;
   gsm8kTrain?: Gsm8kTrainItems;
 }
 
@@ -53,9 +55,10 @@ export type EvalDataSource =
 const difficultyText = (d: Difficulty | undefined) => (d === undefined ? '' : Array.isArray(d) ? d.join('-') : String(d));
 
 /** The synthetic data's file name says how to make it again. */
-export function synthFileName(data: SynthSource, gsm8kItems = 0): string {
+export function synthFileName(data: Omit<SynthTrainSource, 'gsm8kTrain'>, gsm8kItems = 0): string {
   const d = difficultyText(data.difficulty);
-  return `synth-n${data.n}-seed${data.seed}${d && `-d${d}`}${gsm8kItems ? `-gsm8k${gsm8kItems}` : ''}.jsonl`;
+  const verbs = data.verbStories ? `-verbs${data.verbStories}` : '';
+  return `synth-n${data.n}-seed${data.seed}${d && `-d${d}`}${verbs}${gsm8kItems ? `-gsm8k${gsm8kItems}` : ''}.jsonl`;
 }
 
 export interface SourceOptions {
@@ -91,7 +94,7 @@ export async function gsm8kTrainRecords(spec: Gsm8kTrainItems, opts: SourceOptio
 }
 
 /** The synthetic teacher's records, then real ones already written as it writes, as one JSONL File. */
-export function synthRecordsFile(data: SynthSource, real: SynthRecord[]): File {
+export function synthRecordsFile(data: Omit<SynthTrainSource, 'gsm8kTrain'>, real: SynthRecord[]): File {
   return new File([toJsonl([...synthDataset(data), ...real])], synthFileName(data, real.length), { type: 'application/jsonl' });
 }
 

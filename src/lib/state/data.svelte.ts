@@ -19,6 +19,8 @@ export const dataForm = $state({
   difficulty: DATA_FORM_DEFAULTS.difficulty,
   /** GSM8K training items from the hub after the synthetic records; 0 for none. */
   gsm8kItems: DATA_FORM_DEFAULTS.gsm8kItems,
+  /** The share of one- and two-step records told as stories of getting and losing; 0 for none. */
+  verbStories: DATA_FORM_DEFAULTS.verbStories,
   url: '',
   file: null as File | null,
   maxLength: DATA_FORM_DEFAULTS.maxLength,
@@ -32,6 +34,7 @@ function sourceFromForm(): TrainDataSource {
         n: dataForm.synthN,
         seed: dataForm.synthSeed,
         difficulty: parseDifficulty(dataForm.difficulty),
+        ...(dataForm.verbStories > 0 && { verbStories: dataForm.verbStories }),
         ...(dataForm.gsm8kItems > 0 && { gsm8kTrain: { items: dataForm.gsm8kItems } }),
       };
     case 'url':

@@ -52,11 +52,11 @@ class Demo {
     this.#stage('Data', 'Making the synthetic distilled data…');
     // The page's defaults, no real questions among them: the demo runs offline whatever the Data
     // step was left at.
-    const { synthSeed, maxLength, gsm8kItems } = DATA_FORM_DEFAULTS;
+    const { synthSeed, maxLength, gsm8kItems, verbStories } = DATA_FORM_DEFAULTS;
     // Trained on the difficulty it is evaluated on: in a couple of minutes a tiny model learns the
     // one- and two-step problems, and harder ones in the mix only slow that down.
     const difficulty = EVAL_FORM_DEFAULTS.difficulty;
-    Object.assign(dataForm, { kind: 'synth', synthN: demoForm.trainRecords, synthSeed, difficulty, gsm8kItems, maxLength });
+    Object.assign(dataForm, { kind: 'synth', synthN: demoForm.trainRecords, synthSeed, difficulty, gsm8kItems, verbStories, maxLength });
     if (!(await data.inspect())) throw new Error(`The data step failed: ${data.error}`);
 
     const evalSettings = { ...EVAL_FORM_DEFAULTS, limit: demoForm.evalItems, synthN: demoForm.evalItems, maxNewTokens: demoForm.maxNewTokens };

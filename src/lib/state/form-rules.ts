@@ -69,6 +69,7 @@ const SYNTH_RULES = {
 export const DATA_SYNTH_RULES = {
   ...SYNTH_RULES,
   gsm8kItems: whole(),
+  verbStories: { min: 0, max: 1 },
 } satisfies Record<string, NumberRule>;
 
 export const DATA_RULES = {

@@ -14,6 +14,7 @@
 import { buildProblem, type Built, type SynthProblem, type SynthStep } from './problem';
 import { Dice, hash32, STREAM } from './rng';
 import { FAMILIES } from './templates';
+import { pickVerbFamily } from './verb-stories';
 import { calculationOperands, writeGeneration, writeOriginal } from './writers';
 import { factBlock, narrative, numbersRestated, workedStory } from './corpus';
 import { containsHeldOut, HELD_OUT_SHARE, isHeldOut } from './held-out';
@@ -27,6 +28,12 @@ export interface SynthOptions {
   seed: number;
   /** Steps per problem, 1..4: one value or an inclusive range; default [1, 4], uniform. */
   difficulty?: number | [number, number];
+  /**
+   * Training records only: the share (0..1) of one- and two-step records told as stories of
+   * getting and losing with everyday verbs (verb-stories.ts) instead of the template families.
+   * Default 0: the records, the eval split and pretraining text are the families' alone.
+   */
+  verbStories?: number;
 }
 
 /** A distilled training record (one JSONL line). */
@@ -51,6 +58,8 @@ export interface SynthEvalRecord {
 }
 
 const EVAL_SEED_MASK = 0x9e3779b9;
+/** Mixed into a record's hash for its verb-story die. */
+const VERB_STORY_TAG = 0x5eed;
 
 function difficultyRange(d: SynthOptions['difficulty']): [number, number] {
   const [lo, hi] = d === undefined ? [1, 4] : typeof d === 'number' ? [d, d] : d;
@@ -69,10 +78,18 @@ function checkOptions(opts: { n: number; seed: number }): void {
  * Record `index` of a stream: its own dice, so each record is rebuilt alone and sizes nest. Drawn
  * again until it is on the stream's side.
  */
-function record(stream: number, seed: number, index: number, [lo, hi]: [number, number], idPrefix: string): { built: Built; d: Dice } {
+function record(stream: number, seed: number, index: number, [lo, hi]: [number, number], idPrefix: string, verbStories = 0): { built: Built; d: Dice } {
   const d = new Dice(hash32(seed, stream, index));
   const difficulty = d.int(lo, hi);
   const heldOut = stream === STREAM.eval;
+  // A die of its own, so that records the share leaves alone are drawn exactly as without it.
+  const verbDice = verbStories > 0 && difficulty <= 2 ? new Dice(hash32(seed, stream, index, VERB_STORY_TAG)) : null;
+  if (verbDice?.chance(verbStories)) {
+    for (let attempt = 0; attempt < 100 * HELD_OUT_SHARE; attempt++) {
+      const built = buildProblem(d, pickVerbFamily(verbDice), difficulty, `${idPrefix}-${index}`);
+      if (built && onSide(built.problem, heldOut)) return { built, d };
+    }
+  }
   for (let attempt = 0; attempt < 100 * HELD_OUT_SHARE; attempt++) {
     // Rarely a family's random draws find no chain of this length; then the next family tries.
     const first = FAMILIES.indexOf(d.pick(FAMILIES));
@@ -94,8 +111,10 @@ const onSide = ({ question, steps }: SynthProblem, heldOut: boolean) =>
 
 function trainRecords(opts: SynthOptions): { built: Built; d: Dice }[] {
   checkOptions(opts);
+  const share = opts.verbStories ?? 0;
+  if (!(share >= 0 && share <= 1)) throw new Error(`synth: verbStories must be a share from 0 to 1, got ${opts.verbStories}`);
   const range = difficultyRange(opts.difficulty);
-  return Array.from({ length: opts.n }, (_, i) => record(STREAM.train, opts.seed, i, range, `synth-train-${opts.seed}`));
+  return Array.from({ length: opts.n }, (_, i) => record(STREAM.train, opts.seed, i, range, `synth-train-${opts.seed}`, share));
 }
 
 export function synthProblems(opts: SynthOptions): SynthProblem[] {
