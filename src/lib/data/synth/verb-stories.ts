@@ -1,5 +1,6 @@
-// Stories of getting and losing things, told with everyday verbs the other families never use
-// ("She gleans 12 more pears.", "He tossed out 30 of his markers."), in the present or the past.
+// Stories of getting and losing things, told with everyday verbs, most of which the template
+// families never use ("She gleans 12 more pears.", "He tossed out 30 of his markers."), in the
+// present or the past.
 // They help the fine-tuned model read problems phrased unlike the templates: in two fine-tunes a
 // side, 1,522 of them in place of as many one- and two-step records took the hand-written problems
 // from 115 to 136 of 380 (experiment/generalisation.md, "Verbs of getting and losing in the
@@ -150,8 +151,8 @@ const EAT: Move = { q: ['{N} {V} {b} of {his} {objs}.', '{N} {V} {b} {objs}.'], 
 function objectCast(nouns: readonly Noun[], lists: Readonly<Record<string, readonly string[]>>): Family['cast'] {
   return (d) => {
     const tense: Tense = d.chance(0.5) ? 'present' : 'past';
-    const noun = d.pick(nouns);
-    return { ...TENSE_WORDS[tense], ...verbCast(d, tense, lists), obj: noun.one, objs: noun.many, start: startAmount(d) };
+    const objs = d.pick(nouns).many;
+    return { ...TENSE_WORDS[tense], ...verbCast(d, tense, lists), objs, start: startAmount(d) };
   };
 }
 
