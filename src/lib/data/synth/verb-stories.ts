@@ -148,11 +148,12 @@ const LOSE: Move = { q: ['{N} {V} {b} of {his} {objs}.', '{N} {V} {b} {objs}.'],
 const GIVE: Move = { q: ['{N} {V} {b} {objs} to {friend}.'], why: '{V} {b} of them to {friend}', gain: false, verb: 'gives' };
 const EAT: Move = { q: ['{N} {V} {b} of {his} {objs}.', '{N} {V} {b} {objs}.'], why: '{V} {b} of them', gain: false, verb: 'eats' };
 
-function objectCast(nouns: readonly Noun[], lists: Readonly<Record<string, readonly string[]>>): Family['cast'] {
+/** A story's cast: one tense for all its words, its verbs, its objects (none for money) and its start. */
+function storyCast(lists: Readonly<Record<string, readonly string[]>>, nouns?: readonly Noun[]): Family['cast'] {
   return (d) => {
     const tense: Tense = d.chance(0.5) ? 'present' : 'past';
-    const objs = d.pick(nouns).many;
-    return { ...TENSE_WORDS[tense], ...verbCast(d, tense, lists), objs, start: startAmount(d) };
+    const objs = nouns && { objs: d.pick(nouns).many };
+    return { ...TENSE_WORDS[tense], ...verbCast(d, tense, lists), ...objs, start: startAmount(d) };
   };
 }
 
@@ -167,20 +168,17 @@ const moneyAsks: Family['ask'] = {
 /** The stories, each with the share of the verb stories it tells. */
 export const VERB_STORY_FAMILIES: readonly { family: Family; weight: number }[] = [
   {
-    family: storyFamily('getting-and-losing', objectCast(THINGS, { gets: GETTING, loses: LOSING, gives: GIVING }), [GET, LOSE, GIVE], OBJECT_UNIT),
+    family: storyFamily('getting-and-losing', storyCast({ gets: GETTING, loses: LOSING, gives: GIVING }, THINGS), [GET, LOSE, GIVE], OBJECT_UNIT),
     weight: 0.55,
   },
   {
-    family: storyFamily('getting-and-eating', objectCast(FOODS, { gets: GETTING, loses: LOSING, gives: GIVING, eats: EATING }), [GET, LOSE, GIVE, EAT], OBJECT_UNIT),
+    family: storyFamily('getting-and-eating', storyCast({ gets: GETTING, loses: LOSING, gives: GIVING, eats: EATING }, FOODS), [GET, LOSE, GIVE, EAT], OBJECT_UNIT),
     weight: 0.25,
   },
   {
     family: storyFamily(
       'earning-and-spending',
-      (d) => {
-        const tense: Tense = d.chance(0.5) ? 'present' : 'past';
-        return { ...TENSE_WORDS[tense], ...verbCast(d, tense, { earns: EARNING, spends: SPENDING }), start: startAmount(d) };
-      },
+      storyCast({ earns: EARNING, spends: SPENDING }),
       [
         { q: ['{N} {V} ${b} more.'], why: '{V} ${b} more', gain: true, verb: 'earns' },
         { q: ['{N} {V} ${b}.'], why: '{V} ${b}', gain: false, verb: 'spends' },
