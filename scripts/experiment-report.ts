@@ -41,7 +41,7 @@ export interface ExperimentResults {
 const count = (n: number) => n.toLocaleString('en-US');
 const trainedOn = ({ trainData: t }: ExperimentResults) =>
   t
-    ? ` Fine-tuned on ${count(t.synthetic)} synthetic records${t.verbStories ? ` (${count(t.verbStories)} of them stories of getting and losing)` : ''} and ${count(t.gsm8kTrain)} GSM8K training items.`
+    ? ` Fine-tuned on ${count(t.synthetic)} synthetic records${t.verbStories ? ` (${count(t.verbStories)} of them stories told with everyday verbs)` : ''} and ${count(t.gsm8kTrain)} GSM8K training items.`
     : '';
 
 const pct = (c: Cell | null | undefined) => (c ? `${(100 * c.accuracy).toFixed(1)} ± ${(100 * c.stderr).toFixed(1)}` : '–');

@@ -89,7 +89,7 @@ describe('experiment --smoke', () => {
     const real = hasShared('data', 'gsm8k', 'train.jsonl') ? results.plan.gsm8kTrain.items : 0;
     const trainFile = readdirSync(path.join(out, '.work')).find((f) => f.endsWith('.jsonl'))!;
     const templates = readFileSync(path.join(out, '.work', trainFile), 'utf8').trim().split('\n').map((l) => JSON.parse(l).template);
-    // And some of the synthetic ones are stories of getting and losing (the plan's verbStories).
+    // And some of the synthetic ones are stories told with everyday verbs (the plan's verbStories).
     expect(results.trainData).toEqual({ synthetic: 12 - real, verbStories: templates.filter(isVerbStory).length, gsm8kTrain: real });
     expect(templates.filter((t: string) => t === 'gsm8k-train')).toHaveLength(real);
     expect(templates).toHaveLength(12);

@@ -103,7 +103,7 @@ describe('inspectData', () => {
     expect(done.style).toBe('plain');
   });
 
-  it('the data session tells the share of stories of getting and losing that the Data step asks for', async () => {
+  it('the data session tells the share of everyday stories that the Data step asks for', async () => {
     const events: DataWorkerEvent[] = [];
     await runDataInspection({ data: { kind: 'synth', n: 40, seed: 3, difficulty: [1, 2], verbStories: 0.5 }, maxLength: 256 }, (e) => events.push(e));
     const done = events.find((e) => e.type === 'data-inspected');

@@ -24,8 +24,9 @@ export const synth = command({
 "generation" (a <think> with exploration, one caught mistake and a check, then a concise worked
 answer ending "#### N"), "difficulty" (arithmetic steps) and "template". The eval split is in
 GSM8K's schema ("question", "answer" ending "#### N"), with no question shared with the train split.
---verb-stories tells that share of the one- and two-step train records as stories of getting and
-losing with everyday verbs ("She gleans 12 more pears."), as npm run experiment does.
+--verb-stories tells that share of the one- and two-step train records as stories of getting,
+losing, sharing and packing with everyday verbs ("She gleans 12 more pears.", "On Monday, Omar
+dealt out the pears among 6 friends."), as npm run experiment does.
 --gsm8k-train appends real questions: GSM8K training items written as the teacher writes (the
 human solution as "answer" and reasoning, one concise line per calculation), those of at most
 --gsm8k-max-calculations one-operation, whole-number calculations that state no held-out tuple.`,
@@ -33,7 +34,7 @@ human solution as "answer" and reasoning, one concise line per calculation), tho
     n: { kind: 'number', integer: true, min: 1, required: true, help: 'train records' },
     seed: { kind: 'number', arg: 'S', integer: true, min: 0, default: 0, help: 'seed; the same seed gives the same bytes' },
     difficulty: { kind: 'string', arg: 'D', help: 'steps per problem: 2, or a range such as 1-2 (default: all, 1-4)' },
-    'verb-stories': { kind: 'number', arg: 'P', min: 0, max: 1, default: 0, help: 'share (0-1) of one- and two-step train records told as stories of getting and losing' },
+    'verb-stories': { kind: 'number', arg: 'P', min: 0, max: 1, default: 0, help: 'share (0-1) of one- and two-step train records told as stories with everyday verbs (getting, losing, sharing, packing)' },
     out: { kind: 'string', arg: 'FILE', required: true, help: 'the train records (JSONL)' },
     'eval-out': { kind: 'string', arg: 'FILE', help: 'also write the held-out eval split' },
     'eval-n': { kind: 'number', arg: 'M', integer: true, min: 1, default: EVAL_DATA_DEFAULTS.synthN, help: 'eval records' },

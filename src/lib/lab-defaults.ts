@@ -14,7 +14,7 @@ export const DATA_FORM_DEFAULTS = {
   // None: the page works offline, and GSM8K's items come from the hub (the experiment adds 1,936).
   gsm8kItems: 0,
   // None: the records are the template families' (the experiment tells 0.39 of the one- and
-  // two-step ones as stories of getting and losing).
+  // two-step ones as stories told with everyday verbs).
   verbStories: 0,
   /** Tokens per example; longer ones are cut. */
   maxLength: BUNDLED_PRESET.train.maxLength,

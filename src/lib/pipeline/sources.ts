@@ -30,7 +30,7 @@ export interface Gsm8kTrainItems {
 
 /** The synthetic teacher's records, then `gsm8kTrain`'s real questions after them. */
 export interface SynthTrainSource extends SynthSource {
-  /** The share of one- and two-step records told as stories of getting and losing (data/synth/verb-stories.ts); 0 when left out. */
+  /** The share of one- and two-step records told as stories with everyday verbs (data/synth/verb-stories.ts); 0 when left out. */
   verbStories?: number;
   gsm8kTrain?: Gsm8kTrainItems;
 }

@@ -19,7 +19,7 @@ export const dataForm = $state({
   difficulty: DATA_FORM_DEFAULTS.difficulty,
   /** GSM8K training items from the hub after the synthetic records; 0 for none. */
   gsm8kItems: DATA_FORM_DEFAULTS.gsm8kItems,
-  /** The share of one- and two-step records told as stories of getting and losing; 0 for none. */
+  /** The share of one- and two-step records told as stories with everyday verbs; 0 for none. */
   verbStories: DATA_FORM_DEFAULTS.verbStories,
   url: '',
   file: null as File | null,

@@ -30,7 +30,8 @@ export interface SynthOptions {
   difficulty?: number | [number, number];
   /**
    * Training records only: the share (0..1) of one- and two-step records told as stories of
-   * getting and losing with everyday verbs (verb-stories.ts) instead of the template families.
+   * getting, losing, sharing and packing with everyday verbs (verb-stories.ts) instead of the
+   * template families.
    * Default 0: the records, the eval split and pretraining text are the families' alone.
    */
   verbStories?: number;
