@@ -17,9 +17,10 @@ export const HANDWRITTEN_DIR = 'experiment/handwritten';
 
 export const EXPERIMENT_PLAN = {
   // One epoch of 1,200 steps of 8 per strategy: the paper's three padding-free fine-tunes and four
-  // evals in 22.6 minutes here (2026-12-07, the hand-written sets included; about 25.2 in the
-  // slowest hour seen, a sixth under 30). Difficulty 3–4 needs the updates (answer-only on the bundled model: 30.4% from 6,400
-  // records, 57.6% from 9,600), batches of 8 learn more per epoch than 16 (answer-only on 3,200
+  // evals in 22.6 minutes here (2026-12-07 morning, the hand-written sets included; about 25.2 in
+  // the slowest hour seen then, and 30.6 on the afternoon's machine, 1.4–1.5 times slower on the
+  // same jobs). Difficulty 3–4 needs the updates (answer-only on the bundled model: 30.4% from
+  // 6,400 records, 57.6% from 9,600), batches of 8 learn more per epoch than 16 (answer-only on 3,200
   // records: 64% against 60%), and fresh records more than a second epoch.
   trainRecords: 9600,
   synthSeed: BUNDLED_PRESET.synth.seed,
@@ -31,11 +32,12 @@ export const EXPERIMENT_PLAN = {
   // gave 126 and 20, and the same items twice over cost difficulty 3–4 half its score (experiment/
   // generalisation.md, "Two more levers").
   gsm8kTrain: { items: 1936, maxCalculations: GSM8K_TEACHER_DEFAULTS.maxCalculations },
-  // Of the synthetic records' one- and two-step ones, this share are stories of getting and losing
-  // told with everyday verbs (src/lib/data/synth/verb-stories.ts), 1,522 records: over two
-  // fine-tunes a side they took the hand-written sets from 115 to 136 of 380, for 12 of the 178
-  // synthetic items of difficulty 3–4 (experiment/generalisation.md, "Verbs of getting and losing
-  // in the fine-tune").
+  // Of the synthetic records' one- and two-step ones, this share are stories of getting, losing,
+  // sharing and packing told with everyday verbs (src/lib/data/synth/verb-stories.ts), 1,522
+  // records: over two fine-tunes a side the first version took the hand-written sets from 115 to
+  // 136 of 380 (experiment/generalisation.md, "Verbs of getting and losing in the fine-tune"), and
+  // sharing, packing, times and places from 245 to 277 of 720 over three more (49 to 68 of 150 on
+  // set F, written before them), for 10 of 450 easy GSM8K items (p = 0.08; "A sixth set").
   verbStories: 0.39,
   evalItems: 200,
   gsm8kItems: 200,
