@@ -136,13 +136,21 @@ const startAmount = (d: Dice): string => String(d.chance(0.8) ? d.int(10, 99) : 
 const START = (v: Readonly<Record<string, string>>) => Number(v.start);
 
 /** What a move does to the amount, and the kind of quantity it leaves. */
+interface Effect {
+  op: MoveSpec['op'];
+  to: string;
+  b: Operand;
+  /** Division only: the opening's amount is built from this quotient. */
+  quotient?: Operand;
+}
+
 const EFFECTS = {
   gain: { op: '+', to: 'gained', b: [2, 60] },
   loss: { op: '-', to: 'left', b: [1, 499] },
-  // Sharing and packing divide all of it; the opening's amount is built from the quotient.
+  // Sharing and packing divide all of it.
   share: { op: '/', to: 'each', b: [2, 9], quotient: [2, 15] },
   pack: { op: '/', to: 'groups', b: [2, 12], quotient: [2, 15] },
-} as const satisfies Record<string, { op: MoveSpec['op']; to: string; b: Operand; quotient?: Operand }>;
+} as const satisfies Record<string, Effect>;
 
 interface Move {
   /** The move's sentences; {V} is its verb and {W} its place phrase. */
@@ -170,7 +178,7 @@ interface Unit {
  */
 function storyFamily(id: string, cast: Family['cast'], moves: readonly Move[], unit: Unit, openings: readonly MoveSpec[] = []): Family {
   const specs: MoveSpec[] = moves.flatMap((m) => {
-    const effect: { op: MoveSpec['op']; to: string; b: Operand; quotient?: Operand } = EFFECTS[m.effect];
+    const effect: Effect = EFFECTS[m.effect];
     const { op, to, b } = effect;
     const desc = unit.desc[to];
     if (desc === undefined) throw new Error(`verb stories: family ${id} has a move to "${to}" and no description for it`);
@@ -289,7 +297,7 @@ export const VERB_STORY_FAMILIES: readonly { family: Family; weight: number }[] 
   {
     family: storyFamily(
       'sharing-and-packing',
-      sharingCast({ gets: GETTING, loses: LOSING, shares: SHARING, packs: PACKING }, [...ALL_OBJECTS]),
+      sharingCast({ gets: GETTING, loses: LOSING, shares: SHARING, packs: PACKING }, ALL_OBJECTS),
       [GET, LOSE, SHARE, PACK],
       SHARING_UNIT,
       [CONTAINERS_OF],
