@@ -28,8 +28,8 @@ export interface ExperimentResults {
   model: string;
   plan: unknown;
   /**
-   * What the fine-tunes trained on: synthetic records (verbStories of them stories of getting and
-   * losing; absent before 2026-12-07) and GSM8K training items (trainData absent: synthetic only,
+   * What the fine-tunes trained on: synthetic records (verbStories of them stories told with
+   * everyday verbs; absent before 2026-12-07) and GSM8K training items (trainData absent: synthetic only,
    * before 2026-12-06).
    */
   trainData?: { synthetic: number; verbStories?: number; gsm8kTrain: number };

@@ -46,7 +46,7 @@ export const RELATIVES: readonly string[] = [
 function plural(word: string): string {
   const head = word.split(' of ')[0];
   const tail = word.slice(head.length);
-  const irregular: Record<string, string> = { loaf: 'loaves', sheep: 'sheep', goose: 'geese', tomato: 'tomatoes', potato: 'potatoes', mango: 'mangoes' };
+  const irregular: Record<string, string> = { child: 'children', loaf: 'loaves', sheep: 'sheep', goose: 'geese', tomato: 'tomatoes', potato: 'potatoes', mango: 'mangoes' };
   const last = head.split(' ').pop()!;
   const stem = head.slice(0, head.length - last.length);
   let many: string;
@@ -81,6 +81,9 @@ export const ANIMALS: readonly Animal[] = [
   ...nouns('cow, horse, sheep, goat, pig, rabbit, llama, donkey').map((n) => ({ ...n, legs: 4 })),
   ...nouns('chicken, duck, goose, turkey').map((n) => ({ ...n, legs: 2 })),
 ];
+
+/** The people a thing is shared among: "among 6 cousins". */
+export const SHARERS = nouns('friend, cousin, classmate, teammate, neighbor, student, child');
 
 export const CONTAINERS = nouns('box, bag, pack, basket, crate, jar, tray, tin, bucket, carton');
 

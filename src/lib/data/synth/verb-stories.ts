@@ -24,7 +24,7 @@
 // hand.
 import type { Family, MoveSpec, Operand } from './problem';
 import type { Dice } from './rng';
-import { ALL_OBJECTS, ANIMALS, BAKED, CONTAINERS, FRUITS, PLACES, SHOPS, SNACKS, TOWNS, VEGETABLES, type Noun } from './lexicon';
+import { ALL_OBJECTS, ANIMALS, BAKED, CONTAINERS, FRUITS, PLACES, SHARERS, SHOPS, SNACKS, TOWNS, VEGETABLES, type Noun } from './lexicon';
 
 const words = (text: string): string[] => text.trim().split(/\s+/).map((w) => w.replace('_', ' '));
 
@@ -230,9 +230,6 @@ const CONTAINERS_OF: MoveSpec = {
   why: '{he} {gets} {a} {boxes} with {b} {objs} in each',
 };
 
-/** The groups people share among. */
-const PEOPLE = ['friend', 'cousin', 'classmate', 'teammate', 'neighbor', 'student', 'child'];
-
 /** A story's cast: one tense for all its words, its verbs, its objects (none for money), its start and its phrases. */
 function storyCast(lists: Readonly<Record<string, readonly string[]>>, nouns?: readonly Noun[]): Family['cast'] {
   return (d) => {
@@ -246,11 +243,10 @@ function storyCast(lists: Readonly<Record<string, readonly string[]>>, nouns?: r
 function sharingCast(lists: Readonly<Record<string, readonly string[]>>, nouns: readonly Noun[]): Family['cast'] {
   const story = storyCast(lists, nouns);
   return (d, base) => {
-    const person = d.pick(PEOPLE);
+    const sharer = d.pick(SHARERS);
     const box = d.pick(CONTAINERS);
     const cont = d.pickOther(CONTAINERS, box);
-    const people = person === 'child' ? 'children' : `${person}s`;
-    return { ...story(d, base), person, people, box: box.one, boxes: box.many, cont: cont.one, conts: cont.many };
+    return { ...story(d, base), person: sharer.one, people: sharer.many, box: box.one, boxes: box.many, cont: cont.one, conts: cont.many };
   };
 }
 
