@@ -45,11 +45,14 @@ export const EXPERIMENT_PLAN = {
   handwrittenItems: null as number | null,
   // 512 tokens: the `full` strategy's longest examples (reasoning and answer) are not cut.
   train: { ...BUNDLED_PRESET.train, mode: 'full' as const, epochs: 1, schedule: 'cosine' as const, weightDecay: 0.01, batchSize: 8, maxLength: 512, paddingFree: true },
-  // 448 new tokens: room for the `full` strategy's reasoning before its answer.
-  eval: { task: 'chat' as const, batchSize: BUNDLED_PRESET.eval.batchSize, maxNewTokens: 448 },
+  // New tokens per answer. Every right answer of the paper's three strategies ended within 192
+  // (the run of 2026-12-07 15:49 UTC), and strict scoring takes the first "#### N", so 256 cuts
+  // only answers that are already wrong: the runaways that repeat to the limit, which kept whole
+  // batches generating. The `full` strategy's reasoning before its answer needs 448.
+  eval: { task: 'chat' as const, batchSize: BUNDLED_PRESET.eval.batchSize, maxNewTokens: 256, fullMaxNewTokens: 448 },
 };
 
-export const EXPERIMENT_SMOKE_PLAN = { ...EXPERIMENT_PLAN, trainRecords: 16, gsm8kTrain: { ...EXPERIMENT_PLAN.gsm8kTrain, items: 4 }, evalItems: 8, gsm8kItems: 4, handwrittenItems: 2, train: { ...EXPERIMENT_PLAN.train, maxSteps: 2 }, eval: { ...EXPERIMENT_PLAN.eval, maxNewTokens: 8 } };
+export const EXPERIMENT_SMOKE_PLAN = { ...EXPERIMENT_PLAN, trainRecords: 16, gsm8kTrain: { ...EXPERIMENT_PLAN.gsm8kTrain, items: 4 }, evalItems: 8, gsm8kItems: 4, handwrittenItems: 2, train: { ...EXPERIMENT_PLAN.train, maxSteps: 2 }, eval: { ...EXPERIMENT_PLAN.eval, maxNewTokens: 8, fullMaxNewTokens: 12 } };
 
 /** The GSM8K training items a plan trains on, read from `file` and written as the synthetic teacher writes. */
 export async function planGsm8kRecords(file: string, gsm8kTrain = EXPERIMENT_PLAN.gsm8kTrain): Promise<SynthRecord[]> {

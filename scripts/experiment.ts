@@ -208,7 +208,7 @@ async function main() {
     gsm8kItems: plan.gsm8kItems,
     handwritten,
     handwrittenItems: plan.handwrittenItems,
-    eval: plan.eval,
+    eval: { task: plan.eval.task, batchSize: plan.eval.batchSize, maxNewTokens: name === 'full' ? plan.eval.fullMaxNewTokens : plan.eval.maxNewTokens },
     threads,
   });
   const rows = new Map<string, { row: ExperimentRow; promptStyle: string }>();

@@ -94,6 +94,12 @@ describe('experiment --smoke', () => {
     expect(templates.filter((t: string) => t === 'gsm8k-train')).toHaveLength(real);
     expect(templates).toHaveLength(12);
     expect(results.plan.strategies).toEqual(rows);
+    // The full strategy's reasoning gets its own, longer answer budget; every other model the plan's.
+    for (const name of ['base', ...rows]) {
+      const evalConfig = JSON.parse(readFileSync(path.join(out, '.work', name, 'eval-synth', 'results.json'), 'utf8')).config;
+      expect(evalConfig.max_new_tokens, name).toBe(name === 'full' ? results.plan.eval.fullMaxNewTokens : results.plan.eval.maxNewTokens);
+    }
+    expect(results.plan.eval.fullMaxNewTokens).toBeGreaterThan(results.plan.eval.maxNewTokens);
     expect(results.command).toBe(['npm run experiment -- --smoke --records 12', ...(flags.length ? [`--strategies ${rows.join(',')}`] : [])].join(' '));
     for (const row of results.rows) {
       for (const cell of [row.synth, row.synthEasy, row.synthHard, ...(withGsm8k ? [row.gsm8k, row.gsm8kEasy] : [])]) {
