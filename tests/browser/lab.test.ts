@@ -22,6 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_DIR, DEFAULT_MODEL_URL_PATH } from '../../src/lib/default-model';
+import { DEMO_DEFAULTS } from '../../src/lib/lab-defaults';
 import { writeParquetArrowRs } from '../helpers/arrow-parquet';
 import { chromiumRequirement, launchChromium, type LaunchedChromium } from '../helpers/chromium';
 import { writeGsm8kSplit, type Gsm8kItem } from '../helpers/gsm8k-hub';
@@ -109,7 +110,9 @@ describe('the lab, production build, in chromium', () => {
     await openStep(page, 'Data');
     await fill(page, { 'Real questions (GSM8K)': 3 });
     await page.getByText('Demo size').click();
-    await fill(page.getByRole('banner'), TINY_DEMO);
+    // More records than the demo's Data step inspects: training reads them all, the inspection the first ones.
+    const records = DEMO_DEFAULTS.inspectRecords + 60;
+    await fill(page.getByRole('banner'), { ...TINY_DEMO, 'Training records': String(records) });
     const started = Date.now();
     await page.evaluate(() => ((window as unknown as { __longTasks: number[] }).__longTasks.length = 0));
     await page.getByRole('button', { name: 'Run the demo' }).click();
@@ -140,11 +143,14 @@ describe('the lab, production build, in chromium', () => {
 
     // Every step shows what the demo did.
     await openStep(page, 'Data');
-    await expect(page.getByTestId('data-format').innerText()).resolves.toBe('fields (48)');
+    await expect(page.getByTestId('data-format').innerText()).resolves.toBe(`fields (${DEMO_DEFAULTS.inspectRecords})`);
+    await expect(page.getByTestId('data-summary').innerText()).resolves.toContain(`${DEMO_DEFAULTS.inspectRecords} (the first ones; the file has more)`);
     await expect(page.getByTestId('strategy-views').locator('article').count()).resolves.toBe(4);
     await shot(page, 'data-wasm');
     await openStep(page, 'Train');
     await expect(page.getByTestId('train-status').innerText()).resolves.toBe('done');
+    // The demo's eval-loss curve has DEMO_DEFAULTS.evalPoints points at most: with 3 steps, one a step.
+    await expect(page.getByLabel('Eval loss every').inputValue()).resolves.toBe('1');
     const exported = await page.getByTestId('train-exported').innerText();
     expect(exported).toMatch(/runs\/train-.*-answer\/model\/model\.safetensors/);
     const runId = /runs\/(train-[\w.-]+-answer)\/model\//.exec(exported)![1];

@@ -66,8 +66,11 @@ class DataState {
     this.error = rejectedFilesMessage(names, DATA_FILE_TYPES);
   }
 
-  /** Reads the data the form describes; resolves true when the inspection is shown, false on an error. */
-  inspect(): Promise<boolean> {
+  /**
+   * Reads the data the form describes; resolves true when the inspection is shown, false on an
+   * error. The inspection reads at most `limit` records (training reads them all).
+   */
+  inspect(limit = DATA_FORM_DEFAULTS.inspectLimit): Promise<boolean> {
     if (this.invalid.length > 0) {
       this.error = FIX_FIELDS_TEXT;
       return Promise.resolve(false);
@@ -106,7 +109,7 @@ class DataState {
       data: source,
       ...(model && { model: model.model, endpoint: model.endpoint }),
       maxLength: dataForm.maxLength,
-      limit: DATA_FORM_DEFAULTS.inspectLimit,
+      limit,
     });
     return new Promise((resolve) => this.#waiters.push(resolve));
   }

@@ -57,7 +57,7 @@ class Demo {
     // one- and two-step problems, and harder ones in the mix only slow that down.
     const difficulty = EVAL_FORM_DEFAULTS.difficulty;
     Object.assign(dataForm, { kind: 'synth', synthN: demoForm.trainRecords, synthSeed, difficulty, gsm8kItems, verbStories, maxLength });
-    if (!(await data.inspect())) throw new Error(`The data step failed: ${data.error}`);
+    if (!(await data.inspect(DEMO_DEFAULTS.inspectRecords))) throw new Error(`The data step failed: ${data.error}`);
 
     const evalSettings = { ...EVAL_FORM_DEFAULTS, limit: demoForm.evalItems, synthN: demoForm.evalItems, maxNewTokens: demoForm.maxNewTokens };
     this.#stage('Evaluate', 'Evaluating the base model…');
@@ -66,7 +66,8 @@ class Demo {
     if (!base) throw new Error(`The base evaluation failed: ${evaluation.error}`);
 
     this.#stage('Train', 'Fine-tuning on answers only…');
-    Object.assign(trainForm, { ...TRAIN_FORM_START, strategy: 'answer', maxSteps: demoForm.trainSteps });
+    const evalEvery = Math.ceil(demoForm.trainSteps / DEMO_DEFAULTS.evalPoints);
+    Object.assign(trainForm, { ...TRAIN_FORM_START, strategy: 'answer', maxSteps: demoForm.trainSteps, evalEvery });
     const run = await train.start('answer');
     if (!run) throw new Error(`Training did not finish: ${train.error ?? 'it was paused or cancelled'}`);
 
