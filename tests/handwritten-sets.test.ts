@@ -12,7 +12,7 @@ import { DATA_FORM_DEFAULTS, DEMO_DEFAULTS, EVAL_FORM_DEFAULTS } from '../src/li
 import { hasShared, sharedPath } from './helpers/shared';
 
 const DIR = path.resolve(__dirname, '../experiment/handwritten');
-const SETS = { 'problems.jsonl': 30, 'problems-b.jsonl': 50, 'problems-c.jsonl': 30, 'problems-d.jsonl': 30, 'problems-e.jsonl': 50, 'problems-f.jsonl': 50, 'problems-g.jsonl': 40 };
+const SETS = { 'problems.jsonl': 30, 'problems-b.jsonl': 50, 'problems-c.jsonl': 30, 'problems-d.jsonl': 30, 'problems-e.jsonl': 50, 'problems-f.jsonl': 50, 'problems-g.jsonl': 40, 'problems-h.jsonl': 40 };
 /** Each set as the eval reader loads it, read once for both tests (on first use, so a read error fails a test). */
 let loading: ReturnType<typeof loadSets> | undefined;
 const loadSets = () => Promise.all(Object.keys(SETS).map(async (file) => ({ file, ...(await loadEvalDocs(path.join(DIR, file))) })));
