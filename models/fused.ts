@@ -4,6 +4,7 @@
 // [batch, heads, T, T]. Each op here saves only what its gradient needs and frees it once used.
 import * as tf from '@tensorflow/tfjs-core';
 import { attentionBias } from './attention-bias';
+import { attentionBackward, attentionForward, attentionKernelSupports } from './kernels/attention-kernel';
 import { fused } from './ops';
 
 /** RMSNorm over the last axis: x · rsqrt(mean(x²) + eps) · w. */
@@ -170,6 +171,7 @@ export function raggedAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, 
   let start = 0;
   const spans = lengths.map((length) => ({ start: (start += length) - length, length }));
   if (q.shape[0] !== 1 || start !== n) throw new Error(`padding-free attention takes one row whose sequences fill it: got ${q.shape[0]} rows of ${n}, lengths summing to ${start}`);
+  if (tf.getBackend() === 'wasm' && attentionKernelSupports(q.shape[3])) return kernelAttention(q, k, v, lengths);
   const longest = lengths.reduce((m, l) => Math.max(m, l), 1);
   const cut = (x: tf.Tensor, s: { start: number; length: number }) => x.slice([0, 0, s.start, 0], [1, -1, s.length, -1]) as tf.Tensor4D;
   // One causal bias for the longest sequence, built once a pass; each sequence takes its corner.
@@ -185,6 +187,29 @@ export function raggedAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, 
         const causal = attentionBias(1, longest, 0);
         const per = spans.map((s) => tf.tidy(() => attentionGrads(cut(q0, s), cut(k0, s), cut(v0, s), corner(causal, s.length), cut(dy, s), 0)));
         return [0, 1, 2].map((j) => tf.concat(per.map((g) => g[j]), 2));
+      },
+    };
+  });
+  return op(q, k, v) as tf.Tensor4D;
+}
+
+/**
+ * `raggedAttention` by models/kernels/attention.wat, one call per (sequence, head) instead of
+ * tfjs ops pair by pair. It keeps q, k, v and each row's log-sum-exp for the backward pass.
+ */
+function kernelAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, lengths: readonly number[]): tf.Tensor4D {
+  const [, heads, n, headDim] = q.shape;
+  const dims = { heads, kvHeads: k.shape[1], n, headDim };
+  const scale = 1 / Math.sqrt(headDim);
+  const floats = (x: tf.Tensor) => x.dataSync() as Float32Array;
+  const op = fused<[tf.Tensor, tf.Tensor, tf.Tensor]>(([sq, sk, sv], save) => {
+    const { out, lse } = attentionForward(floats(sq), floats(sk), floats(sv), dims, lengths, scale);
+    save([sq, sk, sv, tf.tensor(lse, [heads, n])]);
+    return {
+      value: tf.tensor(out, q.shape),
+      gradFunc: (dy, [q0, k0, v0, lse0]) => {
+        const g = attentionBackward(floats(q0), floats(k0), floats(v0), floats(dy), floats(lse0), dims, lengths, scale);
+        return [tf.tensor(g.dq, q.shape), tf.tensor(g.dk, k.shape), tf.tensor(g.dv, v.shape)];
       },
     };
   });
