@@ -6,8 +6,9 @@ import { ATTENTION_WASM_BASE64 } from './attention-wasm';
 
 interface KernelExports {
   memory: WebAssembly.Memory;
+  transpose(src: number, dst: number, t: number, hd: number, tPadded: number): void;
   forward(q: number, k: number, v: number, o: number, lse: number, t: number, hd: number, scale: number, kT: number, p: number): void;
-  backward(q: number, k: number, v: number, dO: number, lse: number, dq: number, dk: number, dv: number, t: number, hd: number, scale: number, kT: number, vT: number, p: number, dp: number): void;
+  backward(q: number, k: number, v: number, dO: number, lse: number, dq: number, dk: number, dv: number, t: number, hd: number, scale: number, kT: number, vT: number, p: number, dp: number, pT: number, dsT: number): void;
 }
 
 /** Heads, key/value heads, rows (all sequences end to end) and head size of one attention call. */
@@ -56,23 +57,32 @@ function layout<I extends string, O extends string>(inputs: Record<I, Float32Arr
   return { at, view };
 }
 
-/** The longest sequence, rounded up to whole vectors: the size of the per-call scratch. */
-const paddedLength = (lengths: readonly number[]) => Math.ceil(Math.max(1, ...lengths) / 4) * 4;
+/** A sequence's length rounded up to whole vectors (the kernel's row stride for it), and the longest: the scratch's size. */
+const roundUp4 = (length: number) => Math.ceil(length / 4) * 4;
+const paddedLength = (lengths: readonly number[]) => roundUp4(Math.max(1, ...lengths));
 
 /**
- * Calls `run` once per (query head, sequence) with byte offsets, from the start of each array, of
- * that head's rows (q, o, dq), its key/value head's rows (k, v, dk, dv) and its log-sum-exps, and
- * the sequence's length. Query head h reads key/value head h / (heads / kvHeads), HF's layout.
+ * Walks the (sequence, key/value head) groups: `group` gets the byte offset, from the start of each
+ * array, of the key/value head's rows (k, v, dk, dv) and the sequence's length, then `run` once
+ * per query head that reads them, with the offsets of its rows (q, o, dq) and its log-sum-exps.
+ * Query head h reads key/value head h / (heads / kvHeads), HF's layout.
  */
-function eachProblem(dims: AttentionDims, lengths: readonly number[], run: (queryRows: number, kvRows: number, lseRows: number, length: number) => void) {
+function eachProblem(
+  dims: AttentionDims,
+  lengths: readonly number[],
+  group: (kvRows: number, length: number) => void,
+  run: (queryRows: number, kvRows: number, lseRows: number, length: number) => void,
+) {
   const { heads, kvHeads, n, headDim } = dims;
-  for (let h = 0; h < heads; h++) {
-    const kv = Math.floor(h / (heads / kvHeads));
-    let start = 0;
-    for (const length of lengths) {
-      run(4 * (h * n + start) * headDim, 4 * (kv * n + start) * headDim, 4 * (h * n + start), length);
-      start += length;
+  const rep = heads / kvHeads;
+  let start = 0;
+  for (const length of lengths) {
+    for (let kv = 0; kv < kvHeads; kv++) {
+      const kvRows = 4 * (kv * n + start) * headDim;
+      group(kvRows, length);
+      for (let h = kv * rep; h < (kv + 1) * rep; h++) run(4 * (h * n + start) * headDim, kvRows, 4 * (h * n + start), length);
     }
+    start += length;
   }
 }
 
@@ -86,7 +96,13 @@ export function attentionForward(q: Float32Array, k: Float32Array, v: Float32Arr
   const padded = paddedLength(lengths);
   const m = layout({ q, k, v }, { o: q.length, lse: heads * n, kT: hd * padded, p: padded });
   const { at } = m;
-  eachProblem(dims, lengths, (qr, kr, lr, t) => kernel().forward(at.q + qr, at.k + kr, at.v + kr, at.o + qr, at.lse + lr, t, hd, scale, at.kT, at.p));
+  const run = kernel();
+  eachProblem(
+    dims,
+    lengths,
+    (kr, t) => run.transpose(at.k + kr, at.kT, t, hd, roundUp4(t)),
+    (qr, kr, lr, t) => run.forward(at.q + qr, at.k + kr, at.v + kr, at.o + qr, at.lse + lr, t, hd, scale, at.kT, at.p),
+  );
   return { out: m.view('o').slice(), lse: m.view('lse').slice() };
 }
 
@@ -95,10 +111,17 @@ export function attentionBackward(q: Float32Array, k: Float32Array, v: Float32Ar
   const hd = dims.headDim;
   const padded = paddedLength(lengths);
   // dk and dv start at zero: they are sums over the query heads that share them.
-  const m = layout({ q, k, v, dO, lse }, { dq: q.length, dk: k.length, dv: v.length, kT: hd * padded, vT: hd * padded, p: padded, dp: padded });
+  const m = layout({ q, k, v, dO, lse }, { dq: q.length, dk: k.length, dv: v.length, kT: hd * padded, vT: hd * padded, p: padded, dp: padded, pT: padded * padded, dsT: padded * padded });
   const { at } = m;
-  eachProblem(dims, lengths, (qr, kr, lr, t) =>
-    kernel().backward(at.q + qr, at.k + kr, at.v + kr, at.dO + qr, at.lse + lr, at.dq + qr, at.dk + kr, at.dv + kr, t, hd, scale, at.kT, at.vT, at.p, at.dp),
+  const run = kernel();
+  eachProblem(
+    dims,
+    lengths,
+    (kr, t) => {
+      run.transpose(at.k + kr, at.kT, t, hd, roundUp4(t));
+      run.transpose(at.v + kr, at.vT, t, hd, roundUp4(t));
+    },
+    (qr, kr, lr, t) => run.backward(at.q + qr, at.k + kr, at.v + kr, at.dO + qr, at.lse + lr, at.dq + qr, at.dk + kr, at.dv + kr, t, hd, scale, at.kT, at.vT, at.p, at.dp, at.pT, at.dsT),
   );
   return { dq: m.view('dq').slice(), dk: m.view('dk').slice(), dv: m.view('dv').slice() };
 }
