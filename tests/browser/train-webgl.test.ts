@@ -1,8 +1,9 @@
 // Training and generation on WebGL in Debian chromium without GPU flags (WebGL then runs on
 // SwiftShader, as the page's automatic choice did when its demo ran out of GPU memory and a shader
-// failed to compile): a tiny random model trains and generates in the page, tf.memory() is read
-// after every step and every generation and must not grow, and the results must match the cpu
-// backend's (plain JavaScript, the reference the other backends are held to).
+// failed to compile), and training on wasm through its attention kernel: a tiny random model trains
+// and generates in the page, tf.memory() is read after every step and every generation and must not
+// grow, and the results must match the cpu backend's (plain JavaScript, the reference the other
+// backends are held to).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GenerateMemoryRun, MemorySnapshot, TrainMemoryRun } from './memory-page';
 import { chromiumRequirement, launchChromium, withTimeout, type LaunchedChromium } from '../helpers/chromium';
@@ -49,6 +50,19 @@ describe('webgl training and generation in chromium', () => {
     expect(webgl.after).toEqual(webgl.before);
     for (const m of cpu.perStep) expect(m).toEqual(cpu.perStep[0]);
     webgl.losses.forEach((l, i) => expect(Math.abs(l - cpu.losses[i]), `step ${i + 1}`).toBeLessThan(1e-4));
+    expect(browser!.consoleErrors).toEqual([]);
+  });
+
+  // The default padding-free layout runs attention in models/kernels/attention.wat on wasm: here in
+  // Chromium's engine, as tests/attention-kernel.test.ts checks it in Node's.
+  it('padding-free fine-tuning on wasm (the attention kernel): memory flat from step to step, and the losses of cpu', { timeout: 200_000 }, async () => {
+    const cpu = await train({ backend: 'cpu', steps: STEPS });
+    const wasm = await train({ backend: 'wasm', steps: STEPS });
+    console.log(`full on ${wasm.backend.summary}: ${wasm.perStep.map(show).join(' | ')}; losses ${wasm.losses.map((l) => l.toFixed(4)).join(' ')}`);
+    expect(wasm.backend.name).toBe('wasm');
+    for (const m of wasm.perStep) expect(m).toEqual(wasm.perStep[0]);
+    expect(wasm.after).toEqual(wasm.before);
+    wasm.losses.forEach((l, i) => expect(Math.abs(l - cpu.losses[i]), `step ${i + 1}`).toBeLessThan(1e-4));
     expect(browser!.consoleErrors).toEqual([]);
   });
 
