@@ -101,9 +101,8 @@ export async function benchTraining(plan: TrainingPlan, steps: number): Promise<
     batchSize: plan.batch,
     maxLength: plan.seqLength,
     maxSteps: plan.warmupSteps + steps,
-    // Rows of one length, as PyTorch's [batch, length] step: no padding for padding-free batches
-    // to save, and the padded layout is the one the yardstick runs.
-    paddingFree: false,
+    // Padding-free, as training runs by default: rows of one length lie end to end, each attending
+    // causally within itself, the same arithmetic as the yardstick's [batch, length] step.
   };
   const allocations = trackWasmAllocations();
   const model = initModel(plan.model, { seed: 1 });
