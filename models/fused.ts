@@ -162,9 +162,10 @@ export function attention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, bias: 
  * Padding-free attention: q [1, heads, N, hd], k and v [1, kvHeads, N, hd] hold sequences of
  * `lengths` (summing to N) end to end, and each attends causally within itself. Every sequence
  * runs as its own attention problem of its own length: no padded scores, and no [N, N] bias.
- * On wasm every sequence runs pair by pair, however short: one sequence has only kvHeads pairs, so
- * the batched products' slow path costs more than the dispatches (demo batches of 16 short answers:
- * 1.3× faster than with the padded threshold).
+ * On wasm it runs in models/kernels/attention.wat (head sizes a multiple of 4; the demo's steps
+ * 1.3× faster than the tfjs ops below). Otherwise on wasm every sequence runs pair by pair, however
+ * short: one sequence has only kvHeads pairs, so the batched products' slow path costs more than
+ * the dispatches (demo batches of 16 short answers: 1.3× faster than with the padded threshold).
  */
 export function raggedAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, lengths: readonly number[]): tf.Tensor4D {
   const n = q.shape[2];
