@@ -205,11 +205,12 @@ function kernelAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, lengths
   const floats = (x: tf.Tensor) => x.dataSync() as Float32Array;
   const op = fused<[tf.Tensor, tf.Tensor, tf.Tensor]>(([sq, sk, sv], save) => {
     const { out, lse } = attentionForward(floats(sq), floats(sk), floats(sv), dims, lengths, scale);
-    save([sq, sk, sv, tf.tensor(lse, [heads, n])]);
+    // The log-sum-exps ([heads, n] floats) stay a plain array, held by the gradient's closure.
+    save([sq, sk, sv]);
     return {
       value: tf.tensor(out, q.shape),
-      gradFunc: (dy, [q0, k0, v0, lse0]) => {
-        const g = attentionBackward(floats(q0), floats(k0), floats(v0), floats(dy), floats(lse0), dims, lengths, scale);
+      gradFunc: (dy, [q0, k0, v0]) => {
+        const g = attentionBackward(floats(q0), floats(k0), floats(v0), floats(dy), lse, dims, lengths, scale);
         return [tf.tensor(g.dq, q.shape), tf.tensor(g.dk, k.shape), tf.tensor(g.dv, v.shape)];
       },
     };
