@@ -50,7 +50,8 @@ async function training(steps: number) {
   console.log(`training on wasm (${threads} thread${threads === 1 ? '' : 's'}): random tokens, every position but the first trained; AdamW; ` +
     `LoRA r ${l.rank}, alpha ${l.alpha}, ${l.targets.join('/')}, dropout ${l.dropout}`);
   console.log('  peak: largest live tensor memory over the warm-up steps (the wasm allocations, tracked at malloc and free);');
-  console.log('  wasm heap: its size after the plan (it only grows), what was really allocated; need: estimateTrainingMemory');
+  console.log('  wasm heap: its size after the plan (it only grows), what was really allocated; kernel: the most the attention');
+  console.log('  kernel laid out in its own memory (outside the heap) in one call; need: estimateTrainingMemory');
   console.log('  (weights, gradients, AdamW moments, the activations kept for the backward pass)\n');
   const rows: string[] = [];
   const tables: [TrainingPlan, TrainingFigures][] = [];
@@ -69,12 +70,13 @@ async function training(steps: number) {
     }
     rows.push(
       `${`${plan.label} ${plan.mode}`.padEnd(18)} | ${`${plan.batch}×${plan.seqLength}`.padStart(6)} | ${f.tokensPerS.toFixed(0).padStart(8)} | ${f.msPerStep.toFixed(0).padStart(7)} | ` +
-        `${formatBytes(f.peakBytes).padStart(9)} | ${(f.heapBytes === null ? '' : formatBytes(f.heapBytes)).padStart(9)} | ${formatBytes(f.estimate.totalBytes).padStart(9)} | ` +
+        `${formatBytes(f.peakBytes).padStart(9)} | ${(f.heapBytes === null ? '' : formatBytes(f.heapBytes)).padStart(9)} | ${formatBytes(f.kernelPeakBytes).padStart(9)} | ` +
+        `${formatBytes(f.estimate.totalBytes).padStart(9)} | ` +
         `${(f.peakBytes / f.estimate.totalBytes).toFixed(2).padStart(9)} | ${torch}`,
     );
   }
-  console.log('model, mode        |  batch | tokens/s | ms/step |      peak | wasm heap |      need | peak/need | PyTorch (full FT, same shape, same run)');
-  console.log('-------------------|--------|----------|---------|-----------|-----------|-----------|-----------|----------------------------------------');
+  console.log('model, mode        |  batch | tokens/s | ms/step |      peak | wasm heap |    kernel |      need | peak/need | PyTorch (full FT, same shape, same run)');
+  console.log('-------------------|--------|----------|---------|-----------|-----------|-----------|-----------|-----------|----------------------------------------');
   for (const r of rows) console.log(r);
   await threadComparison(tables, threads, steps);
   for (const [plan, f] of tables) trainingTable(plan, f);

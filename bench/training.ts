@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LlamaConfig } from '../models/config';
 import { initModel } from '../models/init';
+import { attentionKernelMemory, resetAttentionKernelPeak } from '../models/kernels/attention-kernel';
 import type { TokenizedExample } from '../src/lib/data/tokenize';
 import { Rng } from '../models/random';
 import { trainConfig, type TrainConfig } from '../src/lib/train/config';
@@ -33,6 +34,8 @@ export interface TrainingFigures {
   peakBytes: number;
   /** The wasm heap's size after the plan: the high-water mark of what it really allocated. */
   heapBytes: number | null;
+  /** The most the attention kernel (models/kernels/) laid out in its own memory in one call; 0 where it does not run. */
+  kernelPeakBytes: number;
   estimate: TrainingMemoryEstimate;
   /** Backend kernels of the last warm-up step, by total time. */
   ops: OpTime[];
@@ -105,6 +108,7 @@ export async function benchTraining(plan: TrainingPlan, steps: number): Promise<
     // causally within itself, the same arithmetic as the yardstick's [batch, length] step.
   };
   const allocations = trackWasmAllocations();
+  resetAttentionKernelPeak();
   const model = initModel(plan.model, { seed: 1 });
   // One epoch is one step over the same `batch` rows (reshuffled): the data never runs out.
   const trainer = new Trainer(model, { train: syntheticRows(plan.model, plan.batch, plan.seqLength) }, config);
@@ -132,6 +136,7 @@ export async function benchTraining(plan: TrainingPlan, steps: number): Promise<
     msPerStep: ((plan.batch * plan.seqLength) / tokensPerS) * 1000,
     peakBytes: allocationPeak ?? profile.peakBytes,
     heapBytes: (tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } }).wasm?.HEAPU8.buffer.byteLength ?? null,
+    kernelPeakBytes: attentionKernelMemory().peakBytes,
     estimate: estimateTrainingMemory(plan.model, trainConfig(config), plan.seqLength),
     ops: opTable(profile.kernels.slice(lastWarmupStart)),
   };

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { raggedAttention } from '../models/fused';
-import { attentionBackward, attentionForward } from '../models/kernels/attention-kernel';
+import { attentionBackward, attentionForward, attentionKernelMemory, resetAttentionKernelPeak } from '../models/kernels/attention-kernel';
 import { assembleKernel, KERNEL_MODULE, KERNEL_SOURCE, kernelModuleText } from '../scripts/kernel-assembly';
 import { maxAbsDiff, useBackend } from './helpers/tf';
 
@@ -54,6 +54,26 @@ describe('the attention kernel', () => {
     const g = attentionBackward(q, k, v, dO, before.lse, dims, [9], 0.5);
     expect(Array.from(g.dk.slice(4)).every((x) => x === 0) && Array.from(g.dv.slice(4)).every((x) => x === 0)).toBe(true);
     expect(Math.max(...Array.from(g.dv.slice(0, 4), Math.abs))).toBeGreaterThan(0.1);
+  });
+
+  it("reports the memory it lays out, with the backward pass's two tables of the longest sequence squared", () => {
+    const dims = { heads: 2, kvHeads: 1, n: 130 + 7, headDim: 8 };
+    const ones = (length: number) => new Float32Array(length).fill(0.5);
+    const [q, k, v] = [ones(2 * dims.n * 8), ones(dims.n * 8), ones(dims.n * 8)];
+    resetAttentionKernelPeak();
+    const { lse } = attentionForward(q, k, v, dims, [130, 7], 0.5);
+    const forwardPeak = attentionKernelMemory().peakBytes;
+    attentionBackward(q, k, v, q, lse, dims, [130, 7], 0.5);
+    const { peakBytes, memoryBytes } = attentionKernelMemory();
+    // The rows padded to 132: pT and dsT, 132² floats each, on top of the arrays copied in and out.
+    const tables = 2 * 132 * 132 * 4;
+    const arrays = 4 * (3 * q.length + 4 * k.length + 2 * dims.n + 2 * 8 * 132 + 2 * 132); // q, dO, dq; k, v, dk, dv; lse; kT, vT; p, dp
+    expect(forwardPeak).toBeLessThan(tables);
+    expect(peakBytes).toBeGreaterThanOrEqual(tables + arrays);
+    expect(peakBytes).toBeLessThan(tables + arrays + 16 * 20);
+    expect(memoryBytes).toBeGreaterThanOrEqual(peakBytes);
+    resetAttentionKernelPeak();
+    expect(attentionKernelMemory().peakBytes).toBe(0);
   });
 
   it('is committed as assembled from its source (npm run build:kernels)', async () => {

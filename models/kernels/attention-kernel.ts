@@ -20,6 +20,8 @@ export interface AttentionDims {
 }
 
 let instance: KernelExports | undefined;
+/** The most bytes one call has laid out since the last `resetAttentionKernelPeak()`. */
+let peakBytes = 0;
 
 function kernel(): KernelExports {
   if (!instance) {
@@ -49,6 +51,7 @@ function layout<I extends string, O extends string>(inputs: Record<I, Float32Arr
     at[name as I | O] = end;
     end += Math.ceil(size / 4) * 16; // 16-byte aligned for whole-vector loads
   }
+  peakBytes = Math.max(peakBytes, end);
   const pages = Math.ceil(end / 65536) - k.memory.buffer.byteLength / 65536;
   if (pages > 0) k.memory.grow(pages);
   const view = (name: I | O) => new Float32Array(k.memory.buffer, at[name], sizes[name]);
@@ -56,6 +59,16 @@ function layout<I extends string, O extends string>(inputs: Record<I, Float32Arr
   for (const name of Object.keys(outputs) as O[]) view(name).fill(0);
   return { at, view };
 }
+
+/**
+ * The kernel's memory, which lies outside tfjs's heap and its accounting: the most one call has
+ * laid out (inputs, outputs and scratch) and the memory's size, which only grows. The backward
+ * pass's scratch is two tables of the longest sequence's length squared.
+ */
+export const attentionKernelMemory = () => ({ peakBytes, memoryBytes: instance?.memory.buffer.byteLength ?? 0 });
+export const resetAttentionKernelPeak = () => {
+  peakBytes = 0;
+};
 
 /** A sequence's length rounded up to whole vectors (the kernel's row stride for it), and the longest: the scratch's size. */
 const roundUp4 = (length: number) => Math.ceil(length / 4) * 4;
