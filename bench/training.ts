@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LlamaConfig } from '../models/config';
 import { initModel } from '../models/init';
-import { attentionKernelMemory, resetAttentionKernelPeak } from '../models/kernels/attention-kernel';
+import { attentionKernelPeakBytes, resetAttentionKernelPeak } from '../models/kernels/attention-kernel';
 import type { TokenizedExample } from '../src/lib/data/tokenize';
 import { Rng } from '../models/random';
 import { trainConfig, type TrainConfig } from '../src/lib/train/config';
@@ -136,7 +136,7 @@ export async function benchTraining(plan: TrainingPlan, steps: number): Promise<
     msPerStep: ((plan.batch * plan.seqLength) / tokensPerS) * 1000,
     peakBytes: allocationPeak ?? profile.peakBytes,
     heapBytes: (tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } }).wasm?.HEAPU8.buffer.byteLength ?? null,
-    kernelPeakBytes: attentionKernelMemory().peakBytes,
+    kernelPeakBytes: attentionKernelPeakBytes(),
     estimate: estimateTrainingMemory(plan.model, trainConfig(config), plan.seqLength),
     ops: opTable(profile.kernels.slice(lastWarmupStart)),
   };

@@ -61,11 +61,11 @@ function layout<I extends string, O extends string>(inputs: Record<I, Float32Arr
 }
 
 /**
- * The kernel's memory, which lies outside tfjs's heap and its accounting: the most one call has
- * laid out (inputs, outputs and scratch) and the memory's size, which only grows. The backward
- * pass's scratch is two tables of the longest sequence's length squared.
+ * The most one call has laid out in the kernel's memory (inputs, outputs and scratch), which lies
+ * outside tfjs's heap and its accounting. The backward pass's scratch is two tables of the longest
+ * sequence's length squared.
  */
-export const attentionKernelMemory = () => ({ peakBytes, memoryBytes: instance?.memory.buffer.byteLength ?? 0 });
+export const attentionKernelPeakBytes = () => peakBytes;
 export const resetAttentionKernelPeak = () => {
   peakBytes = 0;
 };
