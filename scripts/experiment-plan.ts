@@ -20,9 +20,10 @@ export const EXPERIMENT_PLAN = {
   // evals in 22.6 minutes here (2026-12-07 morning, the hand-written sets included; about 25.2 in
   // the slowest hour seen then), and in 28.1 on the afternoon's machine, 1.3–1.5 times slower on
   // the same jobs, with answers cut at 256 new tokens (31.3 at 448), and 31.0 on the evening's,
-  // 1.1 times slower again; 24.1 there with attention in its WebAssembly kernel. Difficulty 3–4 needs the updates (answer-only on the bundled model: 30.4% from
-  // 6,400 records, 57.6% from 9,600), batches of 8 learn more per epoch than 16 (answer-only on 3,200
-  // records: 64% against 60%), and fresh records more than a second epoch.
+  // 1.1 times slower again; 24.1 there with attention in its WebAssembly kernel. Difficulty 3–4
+  // needs the updates (answer-only on the bundled model: 30.4% from 6,400 records, 57.6% from
+  // 9,600), batches of 8 learn more per epoch than 16 (answer-only on 3,200 records: 64% against
+  // 60%), and fresh records more than a second epoch.
   trainRecords: 9600,
   synthSeed: BUNDLED_PRESET.synth.seed,
   // Of those records, these are GSM8K training items in the synthetic teacher's format (see
