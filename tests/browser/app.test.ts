@@ -3,12 +3,12 @@
 // on the wasm backend, and generates greedy token ids from a typed id prompt (no tokenizer).
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatBytes } from '../../models/memory';
-import { chromiumRequirement, launchChromium, type LaunchedChromium } from '../helpers/chromium';
-import { startHubServer, type HubServer } from '../helpers/hub-server';
+import { browserSuite } from '../helpers/browser-suite';
+import { chromiumRequirement } from '../helpers/chromium';
 import { sharedPath, sharedRequirement, skipSuiteUnless } from '../helpers/shared';
-import { REPO_ROOT, startViteServer } from '../helpers/vite-server';
+import { REPO_ROOT } from '../helpers/vite-server';
 
 const FIXTURE = ['fixtures', 'tiny-llama-ref'];
 const SCREENSHOT = path.join(REPO_ROOT, 'artifacts', 'app-first-page.png');
@@ -17,37 +17,22 @@ describe('app page in chromium', () => {
   // Without chromium or the shared material every test skips with the reason (or fails under
   // CI / REQUIRE_BROWSER=1 / REQUIRE_SHARED=1); the setup below is then left out.
   const ready = skipSuiteUnless(chromiumRequirement(), sharedRequirement(...FIXTURE));
-  let server: Awaited<ReturnType<typeof startViteServer>> | undefined;
-  let hub: HubServer | undefined;
-  let browser: LaunchedChromium | undefined;
-
-  beforeAll(async () => {
-    if (ready) await start();
-  });
-  async function start() {
-    hub = await startHubServer({ 'test/tiny-llama': sharedPath(...FIXTURE) });
-    server = await startViteServer();
-    browser = await launchChromium({ webgpu: false });
-  }
-
-  afterAll(async () => {
-    await Promise.allSettled([browser?.close(), server?.close(), hub?.close()]);
-  });
+  const suite = browserSuite(ready, { webgpu: false, hubRepos: () => ({ 'test/tiny-llama': sharedPath(...FIXTURE) }) });
 
   /** The alert's text, or null when the page shows none. */
   async function alertText(): Promise<string | null> {
-    const alert = browser!.page.getByRole('alert');
+    const alert = suite.browser.page.getByRole('alert');
     return (await alert.count()) > 0 ? await alert.innerText() : null;
   }
 
   it('loads a hub model from ?model= on wasm, then generates 8 greedy ids from typed ids', { timeout: 180_000 }, async () => {
-    const { page, consoleErrors } = browser!;
+    const { page, consoleErrors } = suite.browser;
     const golden = JSON.parse(readFileSync(sharedPath(...FIXTURE, 'golden.json'), 'utf8')) as {
       prompt_ids: number[];
       greedy_continuation_ids: number[];
     };
-    const query = new URLSearchParams({ model: 'test/tiny-llama', endpoint: hub!.url, backend: 'wasm' });
-    await page.goto(`${server!.url}/?${query}`, { timeout: 60_000 });
+    const query = new URLSearchParams({ model: 'test/tiny-llama', endpoint: suite.hub.url, backend: 'wasm' });
+    await page.goto(`${suite.server.url}/?${query}`, { timeout: 60_000 });
     await expect(page.title()).resolves.toBe('Distill Lab');
     await expect(page.getByLabel('Model', { exact: true }).inputValue()).resolves.toBe('test/tiny-llama');
 
@@ -97,7 +82,7 @@ describe('app page in chromium', () => {
   });
 
   it('shows a bad id prompt in the alert box and keeps the model', async () => {
-    const { page, consoleErrors } = browser!;
+    const { page, consoleErrors } = suite.browser;
     await page.getByLabel('Prompt token ids').fill('1 17 banana');
     await page.getByRole('button', { name: 'Generate' }).click();
     await expect(alertText()).resolves.toMatch(/"banana" is not a token id/);
@@ -109,8 +94,8 @@ describe('app page in chromium', () => {
   });
 
   it('loads a model from local files picked in the page', { timeout: 180_000 }, async () => {
-    const { page, consoleErrors } = browser!;
-    await page.goto(`${server!.url}/?backend=wasm&model=`, { timeout: 60_000 });
+    const { page, consoleErrors } = suite.browser;
+    await page.goto(`${suite.server.url}/?backend=wasm&model=`, { timeout: 60_000 });
     await page.getByLabel('Choose model files').setInputFiles(['config.json', 'model.safetensors'].map((f) => sharedPath(...FIXTURE, f)));
     await page.getByRole('button', { name: 'Load' }).click();
     await page.locator('[data-testid="model-summary"], [role="alert"]').first().waitFor({ timeout: 120_000 });
@@ -125,8 +110,8 @@ describe('app page in chromium', () => {
   });
 
   it('opens on the bundled default model, with its tokenizer and chat template', { timeout: 180_000 }, async () => {
-    const { page, consoleErrors } = browser!;
-    await page.goto(`${server!.url}/?backend=wasm`, { timeout: 60_000 });
+    const { page, consoleErrors } = suite.browser;
+    await page.goto(`${suite.server.url}/?backend=wasm`, { timeout: 60_000 });
     await expect(page.getByLabel('Model', { exact: true }).inputValue()).resolves.toBe('/models/distill-tiny/');
     await page.locator('[data-testid="model-summary"], [role="alert"]').first().waitFor({ timeout: 120_000 });
     expect(await alertText()).toBeNull();

@@ -2,21 +2,18 @@
 // shared tiny fixture (and the tiny byte-level tokenizer) on the first 20 GSM8K test items, both
 // served by a stand-in hub, writes results.json and samples.jsonl to browser storage (OPFS), and
 // must produce the same completions as runEval in Node on the same backend (wasm).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { initBackend } from '../../models/backend';
 import { fromPretrained } from '../../models/from-pretrained';
 import { loadEvalDocs } from '../../src/lib/eval/data';
 import { runEval, type EvalResults, type SampleRecord } from '../../src/lib/eval/runner';
 import type { EvalStartRequest } from '../../workers/protocol';
 import type { EvalRun, EvalRunResult } from './eval-page';
-import { chromiumRequirement, launchChromium, withTimeout, type LaunchedChromium } from '../helpers/chromium';
-import { startHubServer, type HubServer } from '../helpers/hub-server';
+import { browserSuite } from '../helpers/browser-suite';
+import { chromiumRequirement, withTimeout } from '../helpers/chromium';
 import { sharedPath, sharedRequirement, skipSuiteUnless } from '../helpers/shared';
-import { writeTinyModelFolder } from '../helpers/tiny-tokenizer';
-import { startViteServer } from '../helpers/vite-server';
 
 const REPO = 'test/tiny-eval';
 const ITEMS = 20;
@@ -28,42 +25,25 @@ describe('evaluation worker in chromium', () => {
   // Without chromium or the shared material every test skips with the reason (or fails under
   // CI / REQUIRE_BROWSER=1 / REQUIRE_SHARED=1); the setup below is then left out.
   const ready = skipSuiteUnless(chromiumRequirement(), sharedRequirement('fixtures', 'tiny-llama-ref'), sharedRequirement('data', 'gsm8k', 'test.jsonl'));
-  let server: Awaited<ReturnType<typeof startViteServer>> | undefined;
-  let hub: HubServer | undefined;
-  let browser: LaunchedChromium | undefined;
-  let dir = '';
-
-  beforeAll(async () => {
-    if (ready) await start();
-  });
-  async function start() {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'distill-eval-'));
-    writeTinyModelFolder(dir, { withTokenizer: true });
-    const lines = readFileSync(sharedPath('data', 'gsm8k', 'test.jsonl'), 'utf8').split('\n').slice(0, ITEMS);
-    writeFileSync(path.join(dir, DATA_FILE), `${lines.join('\n')}\n`);
-    hub = await startHubServer({ [REPO]: dir });
-    server = await startViteServer();
-    browser = await launchChromium({ webgpu: false });
-    await browser.page.goto(`${server.url}/tests/browser/eval.html`, { timeout: 60_000 });
-    await browser.page.waitForFunction(() => typeof window.evalTest === 'object', undefined, { timeout: 60_000 });
-  }
-  afterAll(async () => {
-    await Promise.allSettled([browser?.close(), server?.close(), hub?.close()]);
-    rmSync(dir, { recursive: true, force: true });
+  const firstItems = () => `${readFileSync(sharedPath('data', 'gsm8k', 'test.jsonl'), 'utf8').split('\n').slice(0, ITEMS).join('\n')}\n`;
+  const suite = browserSuite(ready, {
+    webgpu: false,
+    tinyModel: { repo: REPO, files: () => ({ [DATA_FILE]: firstItems() }) },
+    harness: { path: 'tests/browser/eval.html', global: 'evalTest' },
   });
 
   const request = (runId: string, extra: Partial<EvalStartRequest> = {}): EvalRun['request'] => ({
     runId,
     model: REPO,
-    endpoint: hub!.url,
-    data: { kind: 'url', url: `${hub!.url}/${REPO}/resolve/main/${DATA_FILE}` },
+    endpoint: suite.hub.url,
+    data: { kind: 'url', url: `${suite.hub.url}/${REPO}/resolve/main/${DATA_FILE}` },
     backend: 'wasm',
     ...settings,
     ...extra,
   });
   const evaluate = (r: EvalRun, timeoutMs = 90_000): Promise<EvalRunResult> =>
-    withTimeout(browser!.page.evaluate((x) => window.evalTest!.run(x), r), timeoutMs, `eval ${r.request.runId}`);
-  const readText = (p: string, name: string) => browser!.page.evaluate(([a, b]) => window.evalTest!.readText(a, b), [p, name] as const);
+    withTimeout(suite.browser.page.evaluate((x) => window.evalTest!.run(x), r), timeoutMs, `eval ${r.request.runId}`);
+  const readText = (p: string, name: string) => suite.browser.page.evaluate(([a, b]) => window.evalTest!.readText(a, b), [p, name] as const);
 
   it('evaluates 20 GSM8K items on wasm, stores harness-shaped outputs in OPFS, and matches Node', { timeout: 180_000 }, async () => {
     const r = await evaluate({ request: request('eval-wasm') });
@@ -99,8 +79,9 @@ describe('evaluation worker in chromium', () => {
 
     // The same items, model and backend in Node: greedy decoding must give the same completions.
     await initBackend('wasm');
-    const { model, tokenizer } = await fromPretrained(dir, { log: () => undefined });
-    const { docs } = await loadEvalDocs(path.join(dir, DATA_FILE));
+    const modelDir = path.join(suite.dir, 'model');
+    const { model, tokenizer } = await fromPretrained(modelDir, { log: () => undefined });
+    const { docs } = await loadEvalDocs(path.join(modelDir, DATA_FILE));
     const node = await runEval(model, tokenizer!, docs, settings);
     model.dispose();
     // The fixture's random weights meet no EOS and no stop string: 16 tokens of text per item are compared.
@@ -112,7 +93,7 @@ describe('evaluation worker in chromium', () => {
     });
     expect(differences).toEqual([]);
     expect(node.results.results).toEqual(results.results);
-    expect(browser!.consoleErrors).toEqual([]);
+    expect(suite.browser.consoleErrors).toEqual([]);
   });
 
   it('cancels on its first progress event (inside the first batch) without writing outputs', { timeout: 120_000 }, async () => {
@@ -120,8 +101,8 @@ describe('evaluation worker in chromium', () => {
     expect(r.error).toBe('evaluation cancelled');
     expect(r.done).toBeNull();
     expect(r.progress.at(-1)!.done).toBeLessThan(ITEMS);
-    expect(await browser!.page.evaluate(() => window.evalTest!.list('runs/eval-cancelled/eval/gsm8k_cot_zeroshot'))).toEqual([]);
-    expect(browser!.consoleErrors).toEqual([]);
+    expect(await suite.browser.page.evaluate(() => window.evalTest!.list('runs/eval-cancelled/eval/gsm8k_cot_zeroshot'))).toEqual([]);
+    expect(suite.browser.consoleErrors).toEqual([]);
   });
 
   // WebGL without GPU flags runs on SwiftShader, as the page's automatic choice did: 8 items in one
@@ -134,7 +115,7 @@ describe('evaluation worker in chromium', () => {
     const completions = (r: EvalRunResult) => r.done!.samples.map((s) => [s.doc_id, s.completion, s.generated_tokens]);
     expect(completions(webgl)).toHaveLength(8);
     expect(completions(webgl)).toEqual(completions(cpu));
-    expect(browser!.consoleErrors).toEqual([]);
+    expect(suite.browser.consoleErrors).toEqual([]);
   });
 
   it('refuses gsm8k on URL data without a few-shot file, before loading anything', async () => {

@@ -2,14 +2,13 @@
 // the browser's Cache API), it must reproduce the recorded logits and greedy ids on WebGPU
 // (SwiftShader) and on the wasm fallback.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BackendName } from '../../models/backend';
 import type { ModelPageResult } from './model-page';
-import { chromiumRequirement, launchChromium, withTimeout, type LaunchedChromium } from '../helpers/chromium';
-import { startHubServer, type HubServer } from '../helpers/hub-server';
+import { browserSuite } from '../helpers/browser-suite';
+import { chromiumRequirement, withTimeout } from '../helpers/chromium';
 import { sharedPath, sharedRequirement, skipSuiteUnless } from '../helpers/shared';
 import { maxAbsDiff } from '../helpers/tf';
-import { startViteServer } from '../helpers/vite-server';
 
 const FIXTURE = ['fixtures', 'tiny-llama-ref'];
 
@@ -17,36 +16,18 @@ describe('tiny-llama-ref in chromium', () => {
   // Without chromium or the shared material every test skips with the reason (or fails under
   // CI / REQUIRE_BROWSER=1 / REQUIRE_SHARED=1); the setup below is then left out.
   const ready = skipSuiteUnless(chromiumRequirement(), sharedRequirement(...FIXTURE));
-  let server: Awaited<ReturnType<typeof startViteServer>> | undefined;
-  let hub: HubServer | undefined;
-  let browser: LaunchedChromium | undefined;
+  const suite = browserSuite(ready, { webgpu: true, hubRepos: () => ({ 'test/tiny-llama-ref': sharedPath(...FIXTURE) }) });
   const golden = ready ? JSON.parse(readFileSync(sharedPath(...FIXTURE, 'golden.json'), 'utf8')) : null;
 
-  beforeAll(async () => {
-    if (ready) await start();
-  });
-  async function start() {
-    server = await startViteServer();
-    hub = await startHubServer({ 'test/tiny-llama-ref': sharedPath(...FIXTURE) });
-    browser = await launchChromium({ webgpu: true });
-  }
-  afterAll(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      await Promise.all([server?.close(), hub?.close()]);
-    }
-  });
-
   async function run(backend: BackendName): Promise<ModelPageResult> {
-    const { page } = browser!;
-    await page.goto(`${server!.url}/tests/browser/model.html`, { timeout: 60_000 });
+    const { page } = suite.browser;
+    await page.goto(`${suite.server.url}/tests/browser/model.html`, { timeout: 60_000 });
     await page.waitForFunction(() => typeof window.runModel === 'function', undefined, { timeout: 60_000 });
     const ids = [...golden.prompt_ids, ...golden.greedy_continuation_ids].slice(0, Math.max(...golden.logits.positions) + 1);
     const request = {
       backend,
       repo: 'test/tiny-llama-ref',
-      endpoint: hub!.url,
+      endpoint: suite.hub.url,
       ids,
       promptIds: golden.prompt_ids,
       maxNewTokens: golden.greedy_continuation_ids.length,
@@ -67,17 +48,17 @@ describe('tiny-llama-ref in chromium', () => {
     expect(r.backend).toBe('webgpu');
     expect(r.cachedFiles).toEqual([]);
     expectGolden(r);
-    expect(browser!.consoleErrors).toEqual([]);
+    expect(suite.browser.consoleErrors).toEqual([]);
   });
 
   it('matches on wasm, with the weights served from the Cache API', { timeout: 300_000 }, async () => {
-    const requestsBefore = hub!.requests.length;
+    const requestsBefore = suite.hub.requests.length;
     const r = await run('wasm');
     expect(r.backend).toBe('wasm');
     expect(r.cachedFiles).toEqual(expect.arrayContaining(['config.json', 'model.safetensors']));
     // Only the files that were absent (404s are not cached) go back to the network.
-    expect(hub!.requests.slice(requestsBefore).filter((p) => p.endsWith('model.safetensors'))).toEqual([]);
+    expect(suite.hub.requests.slice(requestsBefore).filter((p) => p.endsWith('model.safetensors'))).toEqual([]);
     expectGolden(r);
-    expect(browser!.consoleErrors).toEqual([]);
+    expect(suite.browser.consoleErrors).toEqual([]);
   });
 });

@@ -3,16 +3,16 @@
 // CLI writes from the same run folder on disk.
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { synthDataset, toJsonl } from '../../src/lib/data/synth';
 import { runEvaluation } from '../../src/lib/pipeline/evaluate';
 import { startTraining } from '../../src/lib/pipeline/train';
 import { nodeFolderStore } from '../../src/lib/storage/node-store';
+import { browserSuite } from '../helpers/browser-suite';
 import { chromiumRequirement, withTimeout } from '../helpers/chromium';
 import { cli } from '../helpers/cli';
 import { sharedRequirement, skipSuiteUnless } from '../helpers/shared';
 import { useBackend } from '../helpers/tf';
-import { openWorkerPage, type WorkerPage } from '../helpers/worker-page';
 
 const REPO = 'test/tiny-recipe';
 const RUN_ID = 'train-recipe';
@@ -20,16 +20,11 @@ const EVAL_ID = 'eval-recipe';
 
 describe('export recipe in chromium', () => {
   const ready = skipSuiteUnless(chromiumRequirement(), sharedRequirement('fixtures', 'tiny-llama-ref'));
-  let opened: WorkerPage | undefined;
-
-  beforeAll(async () => {
-    if (ready) opened = await openWorkerPage('recipe', 'recipeTest', REPO);
-  }, 180_000);
-  afterAll(() => opened?.close());
+  const suite = browserSuite(ready, { webgpu: false, tinyModel: { repo: REPO }, harness: { path: 'tests/browser/recipe.html', global: 'recipeTest' } });
 
   it('the page\'s export and the CLI\'s, from the same run, are the same bytes', { timeout: 180_000 }, async () => {
     // A real run (LoRA, one step) on the hub's model, with its data copied beside it as the page keeps it.
-    const { dir, hub, browser } = opened!;
+    const { dir, hub, browser } = suite;
     await useBackend('wasm');
     const runDir = path.join(dir, RUN_ID);
     const data = path.join(dir, 'train.jsonl');

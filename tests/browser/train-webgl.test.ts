@@ -4,11 +4,11 @@
 // and generates in the page, tf.memory() is read after every step and every generation and must not
 // grow, and the results must match the cpu backend's (plain JavaScript, the reference the other
 // backends are held to).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GenerateMemoryRun, MemorySnapshot, TrainMemoryRun } from './memory-page';
-import { chromiumRequirement, launchChromium, withTimeout, type LaunchedChromium } from '../helpers/chromium';
+import { browserSuite } from '../helpers/browser-suite';
+import { chromiumRequirement, withTimeout } from '../helpers/chromium';
 import { skipSuiteUnless } from '../helpers/shared';
-import { startViteServer } from '../helpers/vite-server';
 
 const STEPS = 8;
 
@@ -16,23 +16,9 @@ const show = (m: MemorySnapshot) => `${m.numTensors} tensors, ${m.numBytes} B${m
 
 describe('webgl training and generation in chromium', () => {
   const ready = skipSuiteUnless(chromiumRequirement());
-  let server: Awaited<ReturnType<typeof startViteServer>> | undefined;
-  let browser: LaunchedChromium | undefined;
+  const suite = browserSuite(ready, { webgpu: false, harness: { path: 'tests/browser/memory.html', global: 'memoryTest' } });
 
-  beforeAll(async () => {
-    if (ready) await start();
-  });
-  async function start() {
-    server = await startViteServer();
-    browser = await launchChromium({ webgpu: false });
-    await browser.page.goto(`${server.url}/tests/browser/memory.html`, { timeout: 60_000 });
-    await browser.page.waitForFunction(() => typeof window.memoryTest === 'object', undefined, { timeout: 60_000 });
-  }
-  afterAll(async () => {
-    await Promise.allSettled([browser?.close(), server?.close()]);
-  });
-
-  const train = (r: TrainMemoryRun) => withTimeout(browser!.page.evaluate((x) => window.memoryTest!.train(x), r), 150_000, `train on ${r.backend}`);
+  const train = (r: TrainMemoryRun) => withTimeout(suite.browser.page.evaluate((x) => window.memoryTest!.train(x), r), 150_000, `train on ${r.backend}`);
   // The cpu backend's run of a config, the reference each backend's losses are held to: made once
   // for the webgl and the wasm tests of full fine-tuning alike.
   const cpuRuns = new Map<string, ReturnType<typeof train>>();
@@ -41,7 +27,7 @@ describe('webgl training and generation in chromium', () => {
     if (!cpuRuns.has(key)) cpuRuns.set(key, train({ backend: 'cpu', steps: STEPS, config }));
     return cpuRuns.get(key)!;
   };
-  const generate = (r: GenerateMemoryRun) => withTimeout(browser!.page.evaluate((x) => window.memoryTest!.generate(x), r), 120_000, `generate on ${r.backend}`);
+  const generate = (r: GenerateMemoryRun) => withTimeout(suite.browser.page.evaluate((x) => window.memoryTest!.generate(x), r), 120_000, `generate on ${r.backend}`);
 
   it.each([
     ['full', {}],
@@ -58,7 +44,7 @@ describe('webgl training and generation in chromium', () => {
     expect(webgl.after).toEqual(webgl.before);
     for (const m of cpu.perStep) expect(m).toEqual(cpu.perStep[0]);
     webgl.losses.forEach((l, i) => expect(Math.abs(l - cpu.losses[i]), `step ${i + 1}`).toBeLessThan(1e-4));
-    expect(browser!.consoleErrors).toEqual([]);
+    expect(suite.browser.consoleErrors).toEqual([]);
   });
 
   // The default padding-free layout runs attention in models/kernels/attention.wat on wasm: here in
@@ -71,7 +57,7 @@ describe('webgl training and generation in chromium', () => {
     for (const m of wasm.perStep) expect(m).toEqual(wasm.perStep[0]);
     expect(wasm.after).toEqual(wasm.before);
     wasm.losses.forEach((l, i) => expect(Math.abs(l - cpu.losses[i]), `step ${i + 1}`).toBeLessThan(1e-4));
-    expect(browser!.consoleErrors).toEqual([]);
+    expect(suite.browser.consoleErrors).toEqual([]);
   });
 
   it('generation on webgl: memory flat from call to call, and the greedy ids of cpu', { timeout: 240_000 }, async () => {
@@ -85,6 +71,6 @@ describe('webgl training and generation in chromium', () => {
     expect(webgl.ids.flat().every((ids) => ids.length === 8)).toBe(true);
     for (const m of webgl.perCall) expect(m).toEqual(webgl.perCall[0]);
     expect(webgl.after).toEqual(webgl.before);
-    expect(browser!.consoleErrors).toEqual([]);
+    expect(suite.browser.consoleErrors).toEqual([]);
   });
 });

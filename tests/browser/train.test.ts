@@ -1,19 +1,14 @@
 // End-to-end training in Debian chromium: the training worker fine-tunes the shared tiny fixture
 // (with the tiny byte-level tokenizer) on synthetic JSONL served by a stand-in hub, keeps the page
 // responsive, exports to browser storage (OPFS), and resumes exactly after a pause and a new worker.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { synthDataset } from '../../src/lib/data/synth';
+import { describe, expect, it } from 'vitest';
+import { synthDataset, toJsonl } from '../../src/lib/data/synth';
 import type { TrainConfig } from '../../src/lib/train/config';
 import type { TrainSource } from '../../workers/protocol';
 import type { TrainRun, TrainRunResult } from './train-page';
-import { chromiumRequirement, launchChromium, withTimeout, type LaunchedChromium } from '../helpers/chromium';
-import { startHubServer, type HubServer } from '../helpers/hub-server';
+import { browserSuite } from '../helpers/browser-suite';
+import { chromiumRequirement, withTimeout } from '../helpers/chromium';
 import { sharedRequirement, skipSuiteUnless } from '../helpers/shared';
-import { writeTinyModelFolder } from '../helpers/tiny-tokenizer';
-import { startViteServer } from '../helpers/vite-server';
 
 const REPO = 'test/tiny-trainable';
 /** No task on the page's thread may run this long while the worker trains. */
@@ -29,41 +24,23 @@ describe('training worker in chromium', () => {
   // Without chromium or the shared material every test skips with the reason (or fails under
   // CI / REQUIRE_BROWSER=1 / REQUIRE_SHARED=1); the setup below is then left out.
   const ready = skipSuiteUnless(chromiumRequirement(), sharedRequirement('fixtures', 'tiny-llama-ref'));
-  let server: Awaited<ReturnType<typeof startViteServer>> | undefined;
-  let hub: HubServer | undefined;
-  let browser: LaunchedChromium | undefined;
-  let dir = '';
-
-  beforeAll(async () => {
-    if (ready) await start();
-  });
-  async function start() {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'distill-train-'));
-    writeTinyModelFolder(dir, { withTokenizer: true });
-    const lines = synthDataset({ n: 24, seed: 1, difficulty: 1 }).map((r) => JSON.stringify(r));
-    writeFileSync(path.join(dir, 'train.jsonl'), `${lines.join('\n')}\n`);
-    hub = await startHubServer({ [REPO]: dir });
-    server = await startViteServer();
-    browser = await launchChromium({ webgpu: true });
-    await browser.page.goto(`${server.url}/tests/browser/train.html`, { timeout: 60_000 });
-    await browser.page.waitForFunction(() => typeof window.trainTest === 'object', undefined, { timeout: 60_000 });
-  }
-  afterAll(async () => {
-    await Promise.allSettled([browser?.close(), server?.close(), hub?.close()]);
-    rmSync(dir, { recursive: true, force: true });
+  const suite = browserSuite(ready, {
+    webgpu: true,
+    tinyModel: { repo: REPO, files: () => ({ 'train.jsonl': toJsonl(synthDataset({ n: 24, seed: 1, difficulty: 1 })) }) },
+    harness: { path: 'tests/browser/train.html', global: 'trainTest' },
   });
 
   const source = (runId: string, backend: TrainSource['backend']): TrainSource => ({
     runId,
     model: REPO,
-    endpoint: hub!.url,
-    data: `${hub!.url}/${REPO}/resolve/main/train.jsonl`,
+    endpoint: suite.hub.url,
+    data: `${suite.hub.url}/${REPO}/resolve/main/train.jsonl`,
     strategy: 'answer',
     backend,
   });
 
   async function train(r: TrainRun, timeoutMs: number): Promise<TrainRunResult> {
-    const result = await withTimeout(browser!.page.evaluate((req) => window.trainTest!.run(req), r), timeoutMs, `train ${r.source.runId}`);
+    const result = await withTimeout(suite.browser.page.evaluate((req) => window.trainTest!.run(req), r), timeoutMs, `train ${r.source.runId}`);
     expect(result.error).toBeNull();
     // Step times from the cumulative clock (a resumed run's first step has no predecessor here).
     const stepMs = result.steps.flatMap((m, i) => (i ? [m.elapsedSeconds - result.steps[i - 1].elapsedSeconds] : m.step === 1 ? [m.elapsedSeconds] : [])).map((s) => s * 1000);
@@ -98,16 +75,16 @@ describe('training worker in chromium', () => {
     expect(exported).toEqual(
       expect.arrayContaining(['runs/lora-wasm/model/config.json', 'runs/lora-wasm/model/model.safetensors', 'runs/lora-wasm/adapter/adapter_model.safetensors']),
     );
-    const files = async (p: string) => browser!.page.evaluate((x) => window.trainTest!.files(x), p);
+    const files = async (p: string) => suite.browser.page.evaluate((x) => window.trainTest!.files(x), p);
     const model = await files('runs/lora-wasm/model');
     expect(model['model.safetensors']).toBeGreaterThan(600_000); // 160k float32 weights, LoRA merged in
     expect(model['config.json']).toBeGreaterThan(0);
     expect(model['tokenizer.json']).toBeGreaterThan(0);
     const adapter = await files('runs/lora-wasm/adapter');
     expect(adapter['adapter_model.safetensors']).toBeGreaterThan(0);
-    const config2 = await browser!.page.evaluate(() => window.trainTest!.readText('runs/lora-wasm/model', 'config.json'));
+    const config2 = await suite.browser.page.evaluate(() => window.trainTest!.readText('runs/lora-wasm/model', 'config.json'));
     expect(JSON.parse(config2!)).toMatchObject({ model_type: 'llama', hidden_size: 64 });
-    expect(browser!.consoleErrors).toEqual([]);
+    expect(suite.browser.consoleErrors).toEqual([]);
   });
 
   it('pauses, resumes in a new worker from the OPFS checkpoint, and matches a straight run', { timeout: 180_000 }, async () => {
@@ -133,7 +110,7 @@ describe('training worker in chromium', () => {
     const resumed = [...first.steps, ...second.steps];
     expect(resumed.map((m) => m.step)).toEqual(straight.steps.map((m) => m.step));
     straight.steps.forEach((m, i) => expect(Math.abs(resumed[i].loss - m.loss), `step ${m.step}`).toBeLessThan(1e-5));
-    expect(browser!.consoleErrors).toEqual([]);
+    expect(suite.browser.consoleErrors).toEqual([]);
   });
 
   it('cancels after the current step, without a checkpoint or an export', { timeout: 120_000 }, async () => {
@@ -142,7 +119,7 @@ describe('training worker in chromium', () => {
     expect(r.done!.steps).toBeLessThan(8);
     expect(r.checkpoints).toEqual([]);
     expect(r.done!.exported).toEqual([]);
-    expect(await browser!.page.evaluate(() => window.trainTest!.files('runs/cancelled/checkpoint'))).toEqual({});
+    expect(await suite.browser.page.evaluate(() => window.trainTest!.files('runs/cancelled/checkpoint'))).toEqual({});
   });
 
   // SwiftShader runs WebGPU on the CPU: the smallest run that still trains. The synthetic prompts
@@ -155,7 +132,7 @@ describe('training worker in chromium', () => {
     expect(r.backend?.adapter?.isSoftware).toBe(true);
     expect(r.done).toMatchObject({ status: 'done', steps: 2 });
     r.steps.forEach((m) => expect(Number.isFinite(m.loss)).toBe(true));
-    expect(browser!.consoleErrors).toEqual([]);
+    expect(suite.browser.consoleErrors).toEqual([]);
   });
 
   // The same run on WebGL (SwiftShader too); memory per step is checked in train-webgl.test.ts.
@@ -165,6 +142,6 @@ describe('training worker in chromium', () => {
     expect(r.backend?.name).toBe('webgl');
     expect(r.done).toMatchObject({ status: 'done', steps: 2 });
     r.steps.forEach((m) => expect(Number.isFinite(m.loss)).toBe(true));
-    expect(browser!.consoleErrors).toEqual([]);
+    expect(suite.browser.consoleErrors).toEqual([]);
   });
 });
