@@ -48,8 +48,11 @@ export function browserSuite(ready: boolean, options: BrowserSuiteOptions): Brow
   let hub: HubServer | undefined;
   let dir: string | undefined;
 
+  // Skipped suites start nothing (their tests skip through the runner, with the reason).
   beforeAll(async () => {
-    if (!ready) return;
+    if (ready) await start();
+  });
+  async function start() {
     const repos = options.hubRepos?.() ?? {};
     if (options.tinyModel) {
       dir = mkdtempSync(path.join(os.tmpdir(), 'distill-browser-'));
@@ -66,7 +69,7 @@ export function browserSuite(ready: boolean, options: BrowserSuiteOptions): Brow
       await browser.page.goto(`${server.url}/${page}`, { timeout: HARNESS_TIMEOUT_MS });
       await browser.page.waitForFunction((name) => typeof (window as unknown as Record<string, unknown>)[name] === 'object', global, { timeout: HARNESS_TIMEOUT_MS });
     }
-  });
+  }
   afterAll(async () => {
     await Promise.allSettled([browser?.close(), server?.close(), hub?.close()]);
     if (dir) rmSync(dir, { recursive: true, force: true });
